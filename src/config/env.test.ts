@@ -1,0 +1,95 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../lib/project-root.js';
+import { ConfigError, parseEnv } from './env.js';
+
+const production = {
+  NODE_ENV: 'production',
+  DATABASE_URL: 'postgres://app@db.internal:5432/linguamate',
+  REDIS_URL: 'redis://cache.internal:6379',
+  JWT_SECRET: 'a-production-secret-of-at-least-32-chars!!',
+  CORS_ORIGINS: 'https://linguamate.app,https://www.linguamate.app',
+};
+
+function configError(source: Record<string, string | undefined>): string {
+  try {
+    parseEnv(source);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseEnv', () => {
+  it('gives development defaults with nothing set', () => {
+    const env = parseEnv({});
+    expect(env).toMatchObject({ NODE_ENV: 'development', PORT: 8080, HOST: '0.0.0.0', DATA_DIR: './data' });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.JWT_SECRET_EPHEMERAL).toBe(true);
+    expect(env.JWT_SECRET.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('accepts a complete production configuration', () => {
+    const env = parseEnv(production);
+    expect(env.CORS_ORIGINS).toEqual(['https://linguamate.app', 'https://www.linguamate.app']);
+    expect(env.JWT_SECRET_EPHEMERAL).toBe(false);
+  });
+
+  it('treats empty strings as unset and upper-case log levels as valid', () => {
+    const env = parseEnv({ DATABASE_URL: '', LOG_LEVEL: 'INFO' });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.LOG_LEVEL).toBe('info');
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://localhost/db' }, 'DATABASE_URL'],
+    [{ REDIS_URL: 'http://localhost:6379' }, 'REDIS_URL'],
+    [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ MIGRATE_ON_START: 'perhaps' }, 'MIGRATE_ON_START'],
+    [{ CORS_ORIGINS: 'https://ok.app,not a url' }, 'CORS_ORIGINS'],
+  ])('names the bad variable in one line: %o', (source, variable) => {
+    const message = configError(source);
+    expect(message).toContain(variable);
+    expect(message).not.toContain('\n');
+  });
+
+  it.each(['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'CORS_ORIGINS'])(
+    'refuses production without %s',
+    (key) => {
+      expect(configError({ ...production, [key]: undefined })).toBe(
+        `Invalid configuration: ${key} is required when NODE_ENV=production`,
+      );
+    },
+  );
+
+  it('refuses a wildcard CORS origin in production', () => {
+    expect(configError({ ...production, CORS_ORIGINS: '*' })).toContain('CORS_ORIGINS');
+  });
+
+  it('never echoes the offending value, which may be a secret', () => {
+    const message = configError({ JWT_SECRET: 'hunter2-secret' });
+    expect(message).not.toContain('hunter2');
+  });
+});
+
+describe('server start-up with bad configuration', () => {
+  it('exits 1 with one line on stderr and no stack trace', () => {
+    const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx');
+    const result = spawnSync(tsx, ['src/main.ts'], {
+      cwd: projectRoot,
+      env: { PATH: process.env.PATH, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      'Invalid configuration: DATABASE_URL is required when NODE_ENV=production',
+    );
+    expect(result.stdout).toBe('');
+  });
+});

@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * The only reader of `process.env`. Everything the service can be configured with is declared here,
+ * parsed once with Zod, and handed to the rest of the code as a typed, frozen object.
+ */
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+const postgresUrl = z
+  .string()
+  .url()
+  .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL');
+const redisUrl = z
+  .string()
+  .url()
+  .refine((value) => /^rediss?:\/\//.test(value), 'must be a redis:// or rediss:// URL');
+
+const originList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z.array(
+      z.union([
+        z.literal('*'),
+        z.string().refine(isBareOrigin, 'each origin must be scheme://host[:port], without a path'),
+      ]),
+    ),
+  );
+
+function isBareOrigin(value: string): boolean {
+  try {
+    return new URL(value).origin === value;
+  } catch {
+    return false;
+  }
+}
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: port.default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z
+    .string()
+    .transform((value) => value.toLowerCase())
+    .pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
+    .default('info'),
+
+  DATABASE_URL: postgresUrl.optional(),
+  DATABASE_POOL_MAX: positiveInt.max(200).default(10),
+  DATABASE_STATEMENT_TIMEOUT_MS: positiveInt.default(15_000),
+  DATABASE_CONNECT_RETRIES: z.coerce.number().int().min(0).max(30).default(8),
+  DATA_DIR: z.string().min(1).default('./data'),
+  MIGRATE_ON_START: booleanFlag.default(true),
+  SEED_ON_START: booleanFlag.default(true),
+
+  REDIS_URL: redisUrl.optional(),
+
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  CORS_ORIGINS: originList.optional(),
+
+  SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  LESSON_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+});
+
+type ParsedEnv = z.infer<typeof envSchema>;
+
+export type Env = Readonly<
+  Omit<ParsedEnv, 'JWT_SECRET' | 'CORS_ORIGINS'> & {
+    JWT_SECRET: string;
+    /** True when JWT_SECRET was not configured and a per-process random one is in use (dev and test only). */
+    JWT_SECRET_EPHEMERAL: boolean;
+    CORS_ORIGINS: readonly string[];
+  }
+>;
+
+/** Names of variables whose values must never reach a log line or an error body. */
+export const SECRET_ENV_KEYS = ['JWT_SECRET', 'METRICS_TOKEN', 'DATABASE_URL', 'REDIS_URL'] as const;
+
+/** Thrown for invalid configuration; its message is one line naming the variable and the problem. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses and checks configuration. Throws `ConfigError` with a one-line message on the first problem. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // Empty strings mean "not set": shells and .env files often leave `FOO=` behind.
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(
+      ([key, value]) => key in envSchema.shape && value !== undefined && value !== '',
+    ),
+  );
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(`Invalid configuration: ${variable} ${describeIssue(issue)}`);
+  }
+  const env = result.data;
+
+  if (env.NODE_ENV === 'production') {
+    const missing = (['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'CORS_ORIGINS'] as const).find(
+      (key) => env[key] === undefined || (Array.isArray(env[key]) && env[key].length === 0),
+    );
+    if (missing) {
+      throw new ConfigError(`Invalid configuration: ${missing} is required when NODE_ENV=production`);
+    }
+    if (env.CORS_ORIGINS?.includes('*')) {
+      throw new ConfigError(
+        'Invalid configuration: CORS_ORIGINS must list explicit origins in production, not *',
+      );
+    }
+  }
+
+  return Object.freeze({
+    ...env,
+    JWT_SECRET: env.JWT_SECRET ?? randomBytes(48).toString('base64url'),
+    JWT_SECRET_EPHEMERAL: env.JWT_SECRET === undefined,
+    CORS_ORIGINS: Object.freeze(env.CORS_ORIGINS ?? []),
+  });
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  // Never echo the received value: it may be a secret.
+  if (issue.code === 'invalid_type') return `is missing or has the wrong type (${issue.message})`;
+  return issue.message.replace(/^Invalid input: /, '').toLowerCase();
+}
+
+/** Reads `process.env` once. This is the only place in the code base that touches it. */
+export function loadEnv(): Env {
+  return parseEnv(process.env);
+}

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { achievements, allLessons, badges, CONTENT_VERSION, dialogueTopics } from './index.js';
+import type { SeedLanguage } from './types.js';
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const LANGUAGES: SeedLanguage[] = ['es', 'fr', 'de', 'it', 'pt', 'ja'];
+
+function duplicates(values: string[]): string[] {
+  const seen = new Set<string>();
+  const dupes = new Set<string>();
+  for (const value of values) {
+    if (seen.has(value)) dupes.add(value);
+    seen.add(value);
+  }
+  return [...dupes];
+}
+
+describe('seed content: lessons', () => {
+  it('has lesson ids that are unique across all languages', () => {
+    expect(duplicates(allLessons.map((lesson) => lesson.id))).toEqual([]);
+  });
+
+  it('has sub-module slugs that are unique within each lesson', () => {
+    for (const lesson of allLessons) {
+      expect(duplicates(lesson.subModules.map((sub) => sub.slug)), lesson.id).toEqual([]);
+    }
+  });
+
+  it.each(LANGUAGES)('has beginner, intermediate and advanced lessons for %s', (language) => {
+    const levels = new Set(allLessons.filter((l) => l.language === language).map((l) => l.difficulty));
+    expect(levels.has('beginner')).toBe(true);
+    expect(levels.has('intermediate')).toBe(true);
+    expect(levels.has('advanced')).toBe(true);
+  });
+
+  it.each(LANGUAGES)('numbers the %s course consecutively from 1', (language) => {
+    const orders = allLessons.filter((l) => l.language === language).map((l) => l.order);
+    expect(orders).toEqual(orders.map((_, i) => i + 1));
+  });
+
+  it('gives every sub-module at least one complete item', () => {
+    for (const lesson of allLessons) {
+      expect(lesson.subModules.length, lesson.id).toBeGreaterThan(0);
+      for (const sub of lesson.subModules) {
+        const where = `${lesson.id}--${sub.slug}`;
+        expect(sub.items.length, where).toBeGreaterThan(0);
+        for (const item of sub.items) {
+          expect(item.value.trim(), where).not.toBe('');
+          expect(item.pronunciation.trim(), `${where}: ${item.value}`).not.toBe('');
+          expect(item.translation.trim(), `${where}: ${item.value}`).not.toBe('');
+        }
+      }
+    }
+  });
+
+  it('keeps the three legacy Spanish lesson ids', () => {
+    for (const id of ['alphabet-basics', 'numbers-1-10', 'basic-greetings']) {
+      const lesson = allLessons.find((l) => l.id === id);
+      expect(lesson, id).toBeDefined();
+      expect(lesson?.language).toBe('es');
+      expect(lesson?.difficulty).toBe('beginner');
+    }
+  });
+});
+
+describe('seed content: dialogue', () => {
+  const scenes = dialogueTopics.flatMap((topic) => topic.scenes);
+
+  it('uses valid, unique UUIDs for topics and scenes', () => {
+    const ids = [...dialogueTopics.map((t) => t.id), ...scenes.map((s) => s.id)];
+    for (const id of ids) expect(id).toMatch(UUID_RE);
+    expect(duplicates(ids)).toEqual([]);
+  });
+
+  it('keeps the fixed topic and scene ids', () => {
+    const topicIds = dialogueTopics.map((t) => t.id);
+    expect(topicIds).toEqual(
+      expect.arrayContaining([
+        '550e8400-e29b-41d4-a716-446655440001',
+        '550e8400-e29b-41d4-a716-446655440002',
+        '550e8400-e29b-41d4-a716-446655440003',
+      ]),
+    );
+    expect(scenes.map((s) => s.id)).toEqual(
+      expect.arrayContaining([
+        '660e8400-e29b-41d4-a716-446655440001',
+        '660e8400-e29b-41d4-a716-446655440002',
+        '660e8400-e29b-41d4-a716-446655440003',
+      ]),
+    );
+  });
+
+  it('gives every scene at least one key phrase and one starter turn', () => {
+    for (const scene of scenes) {
+      expect(scene.keyPhrases.length, scene.title).toBeGreaterThan(0);
+      expect(scene.starterTurns.length, scene.title).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('seed content: gamification', () => {
+  it('has unique badge ids', () => {
+    expect(duplicates(badges.map((b) => b.id))).toEqual([]);
+  });
+
+  it('has unique achievement ids', () => {
+    expect(duplicates(achievements.map((a) => a.id))).toEqual([]);
+  });
+
+  it('only rewards badges that exist', () => {
+    const badgeIds = new Set(badges.map((b) => b.id));
+    for (const achievement of achievements) {
+      if (achievement.reward.badge !== undefined) expect(badgeIds.has(achievement.reward.badge)).toBe(true);
+    }
+  });
+});
+
+describe('seed content: version', () => {
+  it('exposes a non-empty content version', () => {
+    expect(CONTENT_VERSION).toMatch(/^\d{4}-\d{2}-\d{2}\.\d+$/);
+  });
+});

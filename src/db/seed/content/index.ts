@@ -1,0 +1,30 @@
+import { germanLessons } from './lessons-de.js';
+import { spanishLessons } from './lessons-es.js';
+import { frenchLessons } from './lessons-fr.js';
+import { italianLessons } from './lessons-it.js';
+import { japaneseLessons } from './lessons-ja.js';
+import { portugueseLessons } from './lessons-pt.js';
+import type { SeedLesson } from './types.js';
+
+export { dialogueTopics } from './dialogue.js';
+export { achievements, badges } from './gamification.js';
+export { germanLessons } from './lessons-de.js';
+export { spanishLessons } from './lessons-es.js';
+export { frenchLessons } from './lessons-fr.js';
+export { italianLessons } from './lessons-it.js';
+export { japaneseLessons } from './lessons-ja.js';
+export { portugueseLessons } from './lessons-pt.js';
+export type * from './types.js';
+
+/** Every lesson of every language, in course order per language. */
+export const allLessons: SeedLesson[] = [
+  ...spanishLessons,
+  ...frenchLessons,
+  ...germanLessons,
+  ...italianLessons,
+  ...portugueseLessons,
+  ...japaneseLessons,
+];
+
+// Bump this whenever any seed content changes, so that the seeder knows to re-apply it.
+export const CONTENT_VERSION = '2026-11-26.1';

@@ -1,0 +1,189 @@
+import { eq, inArray, sql } from 'drizzle-orm';
+import type { Logger } from '../../lib/logger.js';
+import type { Db, Tx } from '../client.js';
+import { ADVISORY_LOCKS, withAdvisoryLock } from '../migrate.js';
+import {
+  achievements,
+  badges,
+  contentItems,
+  contentReleases,
+  dialogueScenes,
+  dialogueTopics,
+  lessonSubModules,
+  lessons,
+} from '../schema/index.js';
+import {
+  allLessons,
+  CONTENT_VERSION,
+  achievements as seedAchievements,
+  badges as seedBadges,
+  dialogueTopics as seedTopics,
+} from './content/index.js';
+
+export interface SeedResult {
+  version: string;
+  seeded: boolean;
+  lessons: number;
+}
+
+/** Seeds the bundled content unless this content version is already recorded. Used at start-up. */
+export function seedIfNeeded(db: Db, log: Logger): Promise<SeedResult> {
+  return seedContent(db, log, { force: false });
+}
+
+/**
+ * Loads the bundled starter content: lessons with sub-modules and items, dialogue topics and scenes, and the
+ * badge and achievement catalogues. Idempotent: rows are upserted by their stable ids, and a lesson's
+ * sub-modules and items are replaced as a whole. Runs in one transaction under an advisory lock, so
+ * instances starting together seed once and a failure leaves the previous content intact.
+ */
+export async function seedContent(db: Db, log: Logger, options: { force: boolean }): Promise<SeedResult> {
+  const result = await withAdvisoryLock(db, ADVISORY_LOCKS.seed, async (tx) => {
+    if (!options.force) {
+      const done = await tx
+        .select()
+        .from(contentReleases)
+        .where(eq(contentReleases.version, CONTENT_VERSION))
+        .limit(1);
+      if (done.length > 0) return { version: CONTENT_VERSION, seeded: false, lessons: 0 };
+    }
+    await upsertLessons(tx);
+    await upsertDialogue(tx);
+    await upsertGamification(tx);
+    await tx.insert(contentReleases).values({ version: CONTENT_VERSION }).onConflictDoNothing();
+    return { version: CONTENT_VERSION, seeded: true, lessons: allLessons.length };
+  });
+  if (result.seeded) log.info({ contentVersion: result.version, lessons: result.lessons }, 'seeded content');
+  return result;
+}
+
+const CHUNK = 500;
+
+async function insertChunked<T>(values: T[], insert: (chunk: T[]) => Promise<unknown>): Promise<void> {
+  for (let start = 0; start < values.length; start += CHUNK) await insert(values.slice(start, start + CHUNK));
+}
+
+/** `excluded.<column>` for every listed column: the values of the row that lost the conflict. */
+const excluded = (...columns: string[]) =>
+  Object.fromEntries(columns.map((column) => [camel(column), sql.raw(`excluded.${column}`)]));
+const camel = (snake: string) => snake.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+
+async function upsertLessons(tx: Tx): Promise<void> {
+  const lessonRows = allLessons.map((lesson) => ({
+    id: lesson.id,
+    language: lesson.language,
+    type: lesson.type,
+    title: lesson.title,
+    description: lesson.description,
+    icon: lesson.icon,
+    difficulty: lesson.difficulty,
+    estimatedTimeMin: lesson.estimatedTime,
+    xpReward: lesson.xpReward,
+    position: lesson.order,
+    tags: lesson.tags,
+    source: 'seed' as const,
+  }));
+  await insertChunked(lessonRows, (chunk) =>
+    tx
+      .insert(lessons)
+      .values(chunk)
+      .onConflictDoUpdate({
+        target: lessons.id,
+        set: {
+          ...excluded('language', 'type', 'title', 'description', 'icon', 'difficulty', 'estimated_time_min'),
+          ...excluded('xp_reward', 'position', 'tags', 'source'),
+          updatedAt: sql`now()`,
+        },
+      }),
+  );
+
+  // Replacing a lesson's sub-modules (items cascade) keeps their ids, which are derived from stable slugs.
+  await tx.delete(lessonSubModules).where(
+    inArray(
+      lessonSubModules.lessonId,
+      allLessons.map((lesson) => lesson.id),
+    ),
+  );
+  const subModuleRows = allLessons.flatMap((lesson) =>
+    lesson.subModules.map((subModule, position) => ({
+      id: `${lesson.id}--${subModule.slug}`,
+      lessonId: lesson.id,
+      title: subModule.title,
+      type: subModule.type,
+      instructions: subModule.instructions,
+      position,
+    })),
+  );
+  await insertChunked(subModuleRows, (chunk) => tx.insert(lessonSubModules).values(chunk));
+
+  const itemRows = allLessons.flatMap((lesson) =>
+    lesson.subModules.flatMap((subModule) =>
+      subModule.items.map((item, position) => ({
+        id: `${lesson.id}--${subModule.slug}--${position + 1}`,
+        subModuleId: `${lesson.id}--${subModule.slug}`,
+        type: item.type,
+        value: item.value,
+        pronunciation: item.pronunciation,
+        translation: item.translation,
+        position,
+      })),
+    ),
+  );
+  await insertChunked(itemRows, (chunk) => tx.insert(contentItems).values(chunk));
+}
+
+async function upsertDialogue(tx: Tx): Promise<void> {
+  await tx
+    .insert(dialogueTopics)
+    .values(
+      seedTopics.map((topic, position) => ({
+        id: topic.id,
+        title: topic.title,
+        description: topic.description,
+        icon: topic.icon,
+        position,
+      })),
+    )
+    .onConflictDoUpdate({
+      target: dialogueTopics.id,
+      set: excluded('title', 'description', 'icon', 'position'),
+    });
+  await tx
+    .insert(dialogueScenes)
+    .values(
+      seedTopics.flatMap((topic) =>
+        topic.scenes.map((scene, position) => ({ ...scene, topicId: topic.id, position })),
+      ),
+    )
+    .onConflictDoUpdate({
+      target: dialogueScenes.id,
+      set: excluded(
+        'topic_id',
+        'title',
+        'description',
+        'level',
+        'goal',
+        'key_phrases',
+        'tags',
+        'starter_turns',
+        'position',
+      ),
+    });
+}
+
+async function upsertGamification(tx: Tx): Promise<void> {
+  await tx
+    .insert(badges)
+    .values(seedBadges)
+    .onConflictDoUpdate({
+      target: badges.id,
+      set: excluded('name', 'description', 'icon', 'type', 'required_value'),
+    });
+  await tx
+    .insert(achievements)
+    .values(seedAchievements)
+    .onConflictDoUpdate({
+      target: achievements.id,
+      set: excluded('title', 'description', 'icon', 'category', 'requirement', 'reward', 'rarity'),
+    });
+}

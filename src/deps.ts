@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { DestinationStream } from 'pino';
+import type { Env } from './config/env.js';
+import { type Database, type Db, openPglite, openPostgres } from './db/client.js';
+import { createLogger, type Logger } from './lib/logger.js';
+import { createMetrics, type Metrics } from './lib/metrics.js';
+import { projectRoot } from './lib/project-root.js';
+import { createMemoryStore } from './lib/store/memory-store.js';
+import { createRedisStore } from './lib/store/redis-store.js';
+import type { KeyValueStore, PubSub, SharedStore } from './lib/store/types.js';
+
+export const APP_VERSION: string = (
+  JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }
+).version;
+
+/** Everything the service talks to, created once at start-up and passed down explicitly. */
+export interface Deps {
+  env: Env;
+  log: Logger;
+  database: Database;
+  db: Db;
+  store: SharedStore;
+  kv: KeyValueStore;
+  pubsub: PubSub;
+  metrics: Metrics;
+  clock: () => Date;
+  version: string;
+  /** Flipped when shutdown starts, so readiness fails and load balancers drain this instance. */
+  lifecycle: { shuttingDown: boolean };
+}
+
+export interface DepsOverrides {
+  logDestination?: DestinationStream;
+  /** Use this database instead of opening one from the environment (tests share one per worker). */
+  database?: Database;
+}
+
+/** Opens the database and the shared store chosen by the environment. */
+export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promise<Deps> {
+  const log = createLogger({
+    level: env.LOG_LEVEL,
+    env: env.NODE_ENV,
+    ...(overrides.logDestination ? { destination: overrides.logDestination } : {}),
+  });
+
+  const database =
+    overrides.database ??
+    (env.DATABASE_URL
+      ? await openPostgres({
+          url: env.DATABASE_URL,
+          poolMax: env.DATABASE_POOL_MAX,
+          statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+          connectRetries: env.DATABASE_CONNECT_RETRIES,
+          log,
+        })
+      : await openPglite(env.DATA_DIR));
+
+  let store: SharedStore;
+  try {
+    if (env.REDIS_URL) {
+      const redisStore = createRedisStore({ url: env.REDIS_URL, log });
+      store = redisStore;
+      await redisStore.ready(10_000).catch(async (error: unknown) => {
+        await redisStore.close();
+        throw error;
+      });
+    } else {
+      store = createMemoryStore();
+    }
+  } catch (error) {
+    if (!overrides.database) await database.close();
+    throw error;
+  }
+
+  return {
+    env,
+    log,
+    database,
+    db: database.db,
+    store,
+    kv: store.kv,
+    pubsub: store.pubsub,
+    metrics: createMetrics(() => database.poolStats()),
+    clock: () => new Date(),
+    version: APP_VERSION,
+    lifecycle: { shuttingDown: false },
+  };
+}
+
+/** Closes what `createDeps` opened. A database handed in through overrides belongs to the caller. */
+export async function closeDeps(deps: Deps, options: { keepDatabase?: boolean } = {}): Promise<void> {
+  const results = await Promise.allSettled([
+    deps.store.close(),
+    options.keepDatabase ? Promise.resolve() : deps.database.close(),
+  ]);
+  for (const result of results) {
+    if (result.status === 'rejected')
+      deps.log.warn({ err: result.reason }, 'error while closing a dependency');
+  }
+  deps.log.flush();
+}

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createTestApp, type TestApp, usingPostgres } from '../../../test/harness.js';
+import { startTcpProxy } from '../../../test/tcp-proxy.js';
+import { openPglite, openPostgres } from '../../db/client.js';
+import { createLogger } from '../../lib/logger.js';
+
+describe('health probes', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('live answers without touching dependencies', async () => {
+    expect(await (await t.request('/api/health/live')).json()).toEqual({ status: 'ok' });
+  });
+
+  it('ready proves the database, the store and the migrations', async () => {
+    const response = await t.request('/api/health/ready');
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { status: string; checks: Record<string, { ok: boolean }> };
+    expect(body.status).toBe('ready');
+    expect(Object.keys(body.checks).sort()).toEqual(
+      ['migrations', 'postgres', usingRedisStore(t) ? 'redis' : 'store'].sort(),
+    );
+    expect(Object.values(body.checks).every((check) => check.ok)).toBe(true);
+  });
+
+  it('reports version, uptime, memory, event-loop delay and pool stats', async () => {
+    const body = await (await t.request('/api/health')).json();
+    expect(body).toMatchObject({
+      status: 'ok',
+      version: '1.0.0',
+      uptime: expect.any(Number),
+      memory: { rssMb: expect.any(Number) },
+      eventLoopDelayMs: { p99: expect.any(Number) },
+      pool: { max: expect.any(Number) },
+    });
+  });
+
+  it('ready fails while shutting down so load balancers drain the instance', async () => {
+    t.deps.lifecycle.shuttingDown = true;
+    try {
+      const response = await t.request('/api/health/ready');
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({ failing: ['shutdown'] });
+    } finally {
+      t.deps.lifecycle.shuttingDown = false;
+    }
+  });
+});
+
+const usingRedisStore = (t: TestApp) => t.deps.kv.kind === 'redis';
+
+describe('readiness when the database goes away', () => {
+  it.runIf(usingPostgres())('turns 503 naming postgres when PostgreSQL becomes unreachable', async () => {
+    const target = new URL(inject('databaseUrl')!);
+    const proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
+    const viaProxy = new URL(target);
+    viaProxy.host = `127.0.0.1:${proxy.port}`;
+    const database = await openPostgres({
+      url: viaProxy.toString(),
+      poolMax: 2,
+      statementTimeoutMs: 2_000,
+      connectRetries: 0,
+      log: createLogger({ level: 'silent', env: 'test' }),
+    });
+    const t = await createTestApp({ database });
+    try {
+      expect((await t.request('/api/health/ready')).status).toBe(200);
+      await proxy.cut();
+      const response = await t.request('/api/health/ready');
+      expect(response.status).toBe(503);
+      const body = (await response.json()) as {
+        failing: string[];
+        checks: Record<string, { error?: string }>;
+      };
+      expect(body.failing).toContain('postgres');
+      expect(body.checks.postgres?.error).toBeTruthy();
+      expect(JSON.stringify(body)).not.toContain('postgres://');
+    } finally {
+      await t.close();
+      await database.close().catch(() => undefined);
+    }
+  });
+
+  it('turns 503 naming postgres when the embedded database is gone', async () => {
+    const database = await openPglite(null);
+    const t = await createTestApp({ database });
+    try {
+      await database.close();
+      const response = await t.request('/api/health/ready');
+      expect(response.status).toBe(503);
+      expect(((await response.json()) as { failing: string[] }).failing).toContain('postgres');
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -1,0 +1,102 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Hono } from 'hono';
+import { countPendingMigrations } from '../../db/migrate.js';
+import type { Deps } from '../../deps.js';
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+interface CheckResult {
+  ok: boolean;
+  latencyMs: number;
+  error?: string;
+}
+
+/**
+ * Probes for orchestrators and people. `live` answers as long as the event loop turns; `ready` proves each
+ * dependency with a real round trip; `/api/health` reports the numbers an operator looks at first.
+ */
+export function createHealthRoutes(deps: Deps) {
+  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+  loopDelay.enable();
+  const startedAt = Date.now();
+
+  const checks: Record<string, () => Promise<unknown>> = {
+    postgres: () => deps.database.ping(),
+    [deps.kv.kind === 'redis' ? 'redis' : 'store']: () => deps.kv.ping(),
+    migrations: async () => {
+      const pending = await countPendingMigrations(deps.db);
+      if (pending > 0) throw new Error(`${pending} migration(s) pending`);
+    },
+  };
+
+  return new Hono()
+    .get('/live', (c) => c.json({ status: 'ok' }))
+    .get('/ready', async (c) => {
+      if (deps.lifecycle.shuttingDown) {
+        return c.json({ status: 'unavailable', failing: ['shutdown'], checks: {} }, 503);
+      }
+      const names = Object.keys(checks);
+      const results = await Promise.all(names.map((name) => runCheck(checks[name]!)));
+      const report = Object.fromEntries(names.map((name, index) => [name, results[index]!]));
+      const failing = names.filter((_, index) => !results[index]!.ok);
+      if (failing.length > 0) {
+        deps.log.warn({ failing, checks: report }, 'readiness check failed');
+        return c.json({ status: 'unavailable', failing, checks: report }, 503);
+      }
+      return c.json({ status: 'ready', checks: report });
+    })
+    .get('/', (c) => {
+      const memory = process.memoryUsage();
+      const toMb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+      return c.json({
+        status: 'ok',
+        timestamp: new Date().toISOString(),
+        version: deps.version,
+        env: deps.env.NODE_ENV,
+        uptime: Math.round((Date.now() - startedAt) / 1000),
+        mode: { database: deps.database.kind, store: deps.kv.kind },
+        memory: {
+          rssMb: toMb(memory.rss),
+          heapUsedMb: toMb(memory.heapUsed),
+          heapTotalMb: toMb(memory.heapTotal),
+        },
+        eventLoopDelayMs: {
+          mean: round(loopDelay.mean / 1e6),
+          p99: round(loopDelay.percentile(99) / 1e6),
+          max: round(loopDelay.max / 1e6),
+        },
+        pool: deps.database.poolStats(),
+      });
+    });
+}
+
+async function runCheck(check: () => Promise<unknown>): Promise<CheckResult> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      check(),
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`timed out after ${CHECK_TIMEOUT_MS} ms`)),
+          CHECK_TIMEOUT_MS,
+        );
+      }),
+    ]);
+    return { ok: true, latencyMs: round(performance.now() - started) };
+  } catch (error) {
+    return { ok: false, latencyMs: round(performance.now() - started), error: describe(error) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A short, secret-free description: error class and code, plus the message minus anything URL-like. */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return 'failed';
+  const code = (error as { code?: unknown }).code;
+  const message = error.message.replace(/\w+:\/\/\S+/g, '<url>').slice(0, 200);
+  return typeof code === 'string' ? `${code}: ${message}` : message;
+}
+
+const round = (value: number) => Math.round(value * 100) / 100;

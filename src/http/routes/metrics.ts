@@ -1,0 +1,19 @@
+import { timingSafeEqual } from 'node:crypto';
+import { Hono } from 'hono';
+import type { Deps } from '../../deps.js';
+import { errorResponse } from '../errors.js';
+
+/** Prometheus scrape endpoint. With METRICS_TOKEN set, scrapers must send it as a bearer token. */
+export function createMetricsRoutes(deps: Deps) {
+  const expected = deps.env.METRICS_TOKEN ? Buffer.from(`Bearer ${deps.env.METRICS_TOKEN}`) : null;
+  return new Hono().get('/', async (c) => {
+    if (expected) {
+      const given = Buffer.from(c.req.header('authorization') ?? '');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        return errorResponse(c, 'UNAUTHORIZED', 'Metrics token required');
+      }
+    }
+    const body = await deps.metrics.registry.metrics();
+    return c.body(body, 200, { 'content-type': deps.metrics.registry.contentType });
+  });
+}

@@ -1,0 +1,30 @@
+import { Hono } from 'hono';
+import type { Deps } from '../../deps.js';
+
+/** `/api` and `/api/info`, with the bodies the app and its CI checks expect (api-contract §4). */
+export function createStatusRoutes(deps: Deps) {
+  return new Hono()
+    .get('/', (c) =>
+      c.json({
+        status: 'ok',
+        message: 'Language Learning API is running',
+        timestamp: new Date().toISOString(),
+        version: deps.version,
+      }),
+    )
+    .get('/info', (c) =>
+      c.json({
+        name: 'Language Learning Backend',
+        version: deps.version,
+        environment: deps.env.NODE_ENV,
+        endpoints: {
+          trpc: '/api/trpc',
+          health: '/api/health',
+          live: '/api/health/live',
+          ready: '/api/health/ready',
+          info: '/api/info',
+          ingestLogs: '/api/ingest/logs',
+        },
+      }),
+    );
+}

@@ -1,0 +1,106 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { createTestApp } from '../../test/harness.js';
+import { projectRoot } from '../lib/project-root.js';
+import { startHttpServer } from './server.js';
+
+describe('graceful shutdown', () => {
+  it('finishes an in-flight request, then refuses new connections', async () => {
+    const t = await createTestApp();
+    try {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let started!: () => void;
+      const inFlight = new Promise<void>((resolve) => {
+        started = resolve;
+      });
+      // A slow request, mounted on the real app, that we can hold open during shutdown.
+      t.app.get('/api/__test/slow', async (c) => {
+        started();
+        await released;
+        return c.json({ finished: true });
+      });
+      const http = await startHttpServer({ app: t.app, port: 0, host: '127.0.0.1', log: t.deps.log });
+      const pending = fetch(`${http.url}/api/__test/slow`);
+      await inFlight;
+
+      const closed = http.close(5_000);
+      await sleep(50);
+      await expect(fetch(`${http.url}/api/health/live`)).rejects.toThrow();
+      release();
+
+      const response = await pending;
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ finished: true });
+      await closed;
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('cuts requests still running at the deadline', async () => {
+    const t = await createTestApp();
+    try {
+      t.app.get('/api/__test/stuck', () => new Promise<Response>(() => undefined));
+      const http = await startHttpServer({ app: t.app, port: 0, host: '127.0.0.1', log: t.deps.log });
+      const stuck = fetch(`${http.url}/api/__test/stuck`).then(
+        () => 'answered',
+        () => 'cut',
+      );
+      await sleep(50);
+      const started = Date.now();
+      await http.close(200);
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(await stuck).toBe('cut');
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('the server process', () => {
+  it('starts on embedded PGlite, serves, and exits 0 on SIGTERM', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'linguamate-'));
+    let child: ChildProcess | undefined;
+    try {
+      child = spawn(path.join(projectRoot, 'node_modules', '.bin', 'tsx'), ['src/main.ts'], {
+        cwd: projectRoot,
+        env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+
+      await expect.poll(() => output, { timeout: 60_000, interval: 100 }).toContain('listening on');
+      const lines = output
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { msg: string; url?: string });
+      expect(lines.some((line) => line.msg.includes('single instance only'))).toBe(true);
+      const url = lines.find((line) => line.url)!.url!;
+
+      expect((await fetch(`${url}/api/health/ready`)).status).toBe(200);
+      const lessons = await fetch(
+        `${url}/api/trpc/lessons.getAll?batch=1&input=${encodeURIComponent('{"0":{"json":{}}}')}`,
+      );
+      const [result] = (await lessons.json()) as [{ result: { data: { json: unknown[] } } }];
+      expect(result.result.data.json.length).toBeGreaterThan(40);
+
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(output).toContain('shutdown complete');
+    } finally {
+      child?.kill('SIGKILL');
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});

@@ -1,0 +1,76 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { PoolStats } from '../db/client.js';
+
+export interface Metrics {
+  registry: Registry;
+  httpDuration: Histogram<'route' | 'method' | 'status'>;
+  httpRequests: Counter<'route' | 'method' | 'status'>;
+  httpInFlight: Gauge;
+  procedureDuration: Histogram<'procedure' | 'type' | 'outcome'>;
+  cacheFallbacks: Counter<'cache'>;
+}
+
+/**
+ * One registry per process (not prom-client's global one), so several apps can live in one test process.
+ * Labels are few and bounded: route patterns and known procedure names, never raw URLs or ids.
+ */
+export function createMetrics(poolStats: () => PoolStats): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  const buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+  const metrics: Metrics = {
+    registry,
+    httpDuration: new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request duration by route (or procedure), method and status',
+      labelNames: ['route', 'method', 'status'],
+      buckets,
+      registers: [registry],
+    }),
+    httpRequests: new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests served, by route (or procedure), method and status',
+      labelNames: ['route', 'method', 'status'],
+      registers: [registry],
+    }),
+    httpInFlight: new Gauge({
+      name: 'http_requests_in_flight',
+      help: 'HTTP requests being served right now',
+      registers: [registry],
+    }),
+    procedureDuration: new Histogram({
+      name: 'trpc_procedure_duration_seconds',
+      help: 'tRPC procedure duration by procedure, type and outcome (ok or the error code)',
+      labelNames: ['procedure', 'type', 'outcome'],
+      buckets,
+      registers: [registry],
+    }),
+    cacheFallbacks: new Counter({
+      name: 'cache_fallbacks_total',
+      help: 'Cache reads or writes that failed and fell back to the source of truth',
+      labelNames: ['cache'],
+      registers: [registry],
+    }),
+  };
+
+  const poolGauge = (name: string, help: string, pick: (stats: PoolStats) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(pick(poolStats()));
+      },
+    });
+  poolGauge('db_pool_connections_total', 'Open database connections', (stats) => stats.total);
+  poolGauge('db_pool_connections_idle', 'Idle database connections', (stats) => stats.idle);
+  poolGauge(
+    'db_pool_requests_waiting',
+    'Queries waiting for a database connection',
+    (stats) => stats.waiting,
+  );
+  poolGauge('db_pool_connections_max', 'Configured maximum database connections', (stats) => stats.max);
+
+  return metrics;
+}

@@ -1,0 +1,94 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { unique } from '../../../test/harness.js';
+import { createLogger } from '../logger.js';
+import { createMemoryStore } from './memory-store.js';
+import { createRedisStore } from './redis-store.js';
+import type { SharedStore } from './types.js';
+
+const redisUrl = inject('redisUrl');
+
+async function redisStore(): Promise<SharedStore> {
+  const store = createRedisStore({ url: redisUrl!, log: createLogger({ level: 'silent', env: 'test' }) });
+  await store.ready(5_000);
+  return store;
+}
+
+/** The same contract, run against each implementation: callers must not be able to tell them apart. */
+const implementations: [string, () => Promise<SharedStore>][] = [['memory', async () => createMemoryStore()]];
+if (redisUrl) implementations.push(['redis', redisStore]);
+
+describe.each(implementations)('%s store', (_name, open) => {
+  const stores: SharedStore[] = [];
+  const make = async () => {
+    const store = await open();
+    stores.push(store);
+    return store;
+  };
+  afterAll(async () => {
+    await Promise.all(stores.map((store) => store.close()));
+  });
+
+  it('sets, gets and deletes values', async () => {
+    const { kv } = await make();
+    const key = unique('kv');
+    expect(await kv.get(key)).toBeNull();
+    await kv.set(key, 'v1');
+    expect(await kv.get(key)).toBe('v1');
+    expect(await kv.ttl(key)).toBeNull();
+    await kv.delete(key);
+    expect(await kv.get(key)).toBeNull();
+  });
+
+  it('expires values after their TTL', async () => {
+    const { kv } = await make();
+    const key = unique('ttl');
+    await kv.set(key, 'short', 60);
+    const ttl = await kv.ttl(key);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(60);
+    await sleep(120);
+    expect(await kv.get(key)).toBeNull();
+  });
+
+  it('sets only absent keys with setIfAbsent', async () => {
+    const { kv } = await make();
+    const key = unique('nx');
+    expect(await kv.setIfAbsent(key, 'first', 5_000)).toBe(true);
+    expect(await kv.setIfAbsent(key, 'second', 5_000)).toBe(false);
+    expect(await kv.get(key)).toBe('first');
+  });
+
+  it('counts with a TTL fixed at creation', async () => {
+    const { kv } = await make();
+    const key = unique('counter');
+    expect(await kv.increment(key, 1, 200)).toBe(1);
+    expect(await kv.increment(key, 2, 60_000)).toBe(3);
+    expect(await kv.ttl(key)).toBeLessThanOrEqual(200);
+    await sleep(250);
+    expect(await kv.increment(key, 1, 200)).toBe(1);
+  });
+
+  it('counts concurrent increments exactly', async () => {
+    const { kv } = await make();
+    const key = unique('race');
+    await Promise.all(Array.from({ length: 50 }, () => kv.increment(key, 1, 10_000)));
+    expect(await kv.get(key)).toBe('50');
+  });
+
+  it('fans published messages out to every subscriber and stops after unsubscribe', async () => {
+    const publisher = await make();
+    const subscriber = await make();
+    const channel = unique('channel');
+    const received: string[] = [];
+    const unsubscribe = await subscriber.pubsub.subscribe(channel, (message) => received.push(message));
+    // With one store per instance, a message must cross from one to the other (in memory: the same process).
+    const target = publisher.kv.kind === 'memory' ? subscriber : publisher;
+    await target.pubsub.publish(channel, 'hello');
+    await expect.poll(() => received).toEqual(['hello']);
+    await unsubscribe();
+    await target.pubsub.publish(channel, 'ignored');
+    await sleep(50);
+    expect(received).toEqual(['hello']);
+  });
+});

@@ -1,0 +1,12 @@
+import { publicProcedure, router } from '../../trpc/init.js';
+import { getAllLessonsInput, getLessonByIdInput } from './schema.js';
+import * as service from './service.js';
+
+export const lessonsRouter = router({
+  getAll: publicProcedure
+    .input(getAllLessonsInput)
+    .query(({ ctx, input }) => service.listLessons(ctx.deps, input)),
+  getById: publicProcedure
+    .input(getLessonByIdInput)
+    .query(({ ctx, input }) => service.getLesson(ctx.deps, input.id)),
+});

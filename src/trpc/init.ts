@@ -1,0 +1,89 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import superjson from 'superjson';
+import { z } from 'zod';
+import {
+  AppError,
+  type ErrorCode,
+  errorCodeFromTrpc,
+  INTERNAL_MESSAGE,
+  toFieldIssues,
+} from '../lib/errors.js';
+import type { TrpcContext } from './context.js';
+
+/** Our error code for any tRPC error: the AppError's own, Zod input failures, or tRPC's mapped. */
+export function appCodeOf(error: TRPCError): ErrorCode {
+  if (error.cause instanceof AppError) return error.cause.code;
+  if (error.cause instanceof z.ZodError) return 'VALIDATION_ERROR';
+  return errorCodeFromTrpc(error.code);
+}
+
+const t = initTRPC.context<TrpcContext>().create({
+  transformer: superjson,
+  // Never let tRPC add stack traces to responses, whatever NODE_ENV says.
+  isDev: false,
+  errorFormatter({ shape, error, ctx }) {
+    const errorCode = appCodeOf(error);
+    const zodError = error.cause instanceof z.ZodError ? error.cause : null;
+    const message =
+      errorCode === 'INTERNAL' ? INTERNAL_MESSAGE : zodError ? 'Invalid input' : shape.message || errorCode;
+    const issues = zodError
+      ? toFieldIssues(zodError.issues)
+      : error.cause instanceof AppError
+        ? error.cause.issues
+        : undefined;
+    return {
+      message,
+      code: shape.code,
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        path: shape.data.path,
+        errorCode,
+        requestId: ctx?.requestId ?? null,
+        ...(issues ? { issues } : {}),
+        // The app's forms read the flattened Zod error (api-contract §1).
+        zodError: zodError ? z.flattenError(zodError) : null,
+      },
+    };
+  },
+});
+
+/**
+ * The one funnel from service errors to tRPC errors: an AppError thrown anywhere below a router becomes
+ * a TRPCError with the code from the single table in lib/errors.ts. It also times each procedure.
+ */
+const baseMiddleware = t.middleware(async ({ ctx, path, type, next }) => {
+  const started = performance.now();
+  const result = await next();
+  const seconds = (performance.now() - started) / 1000;
+  if (result.ok) {
+    ctx.deps.metrics.procedureDuration.observe({ procedure: path, type, outcome: 'ok' }, seconds);
+    return result;
+  }
+  const cause = result.error.cause;
+  const error =
+    cause instanceof AppError && result.error.code === 'INTERNAL_SERVER_ERROR'
+      ? new TRPCError({ code: cause.trpcCode, message: cause.message, cause })
+      : result.error;
+  ctx.deps.metrics.procedureDuration.observe({ procedure: path, type, outcome: appCodeOf(error) }, seconds);
+  throw error;
+});
+
+export const router = t.router;
+export const mergeRouters = t.mergeRouters;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Anyone may call it. */
+export const publicProcedure = t.procedure.use(baseMiddleware);
+
+/** Requires a verified caller; `ctx.caller` is non-null inside. */
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.caller) throw new AppError('UNAUTHORIZED', 'Authentication required');
+  return next({ ctx: { ...ctx, caller: ctx.caller } });
+});
+
+/** Requires a caller with the admin role. */
+export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (ctx.caller.role !== 'admin') throw new AppError('FORBIDDEN', 'Administrator role required');
+  return next();
+});

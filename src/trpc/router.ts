@@ -1,0 +1,24 @@
+import { exampleRouter } from '../modules/example/router.js';
+import { lessonsRouter } from '../modules/lessons/router.js';
+import { router } from './init.js';
+
+/**
+ * The app's tRPC contract (api-contract §3). Every namespace the app knows exists; each feature module
+ * adds its procedures to its namespace as it lands.
+ */
+export const appRouter = router({
+  example: exampleRouter,
+  auth: router({}),
+  user: router({}),
+  lessons: lessonsRouter,
+  chat: router({}),
+  analytics: router({}),
+  learn: router({}),
+  preferences: router({}),
+  leaderboard: router({}),
+  dialogue: router({}),
+  tutorData: router({}),
+  admin: router({}),
+});
+
+export type AppRouter = typeof appRouter;
