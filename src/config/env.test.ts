@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../lib/project-root.js';
 import { ConfigError, parseEnv } from './env.js';
@@ -79,8 +78,7 @@ describe('parseEnv', () => {
 
 describe('server start-up with bad configuration', () => {
   it('exits 1 with one line on stderr and no stack trace', () => {
-    const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx');
-    const result = spawnSync(tsx, ['src/main.ts'], {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: projectRoot,
       env: { PATH: process.env.PATH, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) },
       encoding: 'utf8',

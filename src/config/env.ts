@@ -73,6 +73,8 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LESSON_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  RESPONSE_CACHE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(60),
+  RESPONSE_CACHE_MAX_MB: z.coerce.number().int().min(1).max(1_024).default(32),
 });
 
 type ParsedEnv = z.infer<typeof envSchema>;

@@ -1,12 +1,14 @@
 import { trpcServer } from '@hono/trpc-server';
 import { Hono } from 'hono';
+import { CONTENT_VERSION } from '../db/seed/content/index.js';
 import type { Deps } from '../deps.js';
 import { type Caller, type CallerResolver, createContextFactory } from '../trpc/context.js';
-import { appCodeOf } from '../trpc/init.js';
+import { appCodeOf, type ProcedureMeta } from '../trpc/init.js';
 import { appRouter } from '../trpc/router.js';
 import { createErrorHandler, notFound } from './errors.js';
 import { createAccessLog } from './middleware/access-log.js';
 import { createRequestId, type RequestIdVariables } from './middleware/request-id.js';
+import { createResponseCache } from './middleware/response-cache.js';
 import { createHealthRoutes } from './routes/health.js';
 import { createMetricsRoutes } from './routes/metrics.js';
 import { createStatusRoutes } from './routes/status.js';
@@ -32,6 +34,13 @@ export interface AppOptions {
 export function createApp(deps: Deps, options: AppOptions = {}): App {
   const app: App = new Hono<{ Variables: AppVariables }>();
   const knownProcedures = new Set(Object.keys(appRouter._def.procedures));
+  const publicCacheable = new Set(
+    Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: ProcedureMeta } }>)
+      .filter(([, procedure]) => procedure._def.meta?.cache === 'public')
+      .map(([path]) => path),
+  );
+  // A batch may be cached only if every procedure in it may be.
+  const allPublicCacheable = (paths: string) => paths.split(',').every((path) => publicCacheable.has(path));
 
   app.use('*', createRequestId());
   app.use(
@@ -59,6 +68,15 @@ export function createApp(deps: Deps, options: AppOptions = {}): App {
         deps.log.error({ err: error.cause ?? error, path }, 'procedure failed');
     },
   });
+  app.use(
+    `${TRPC_ENDPOINT}/*`,
+    createResponseCache({
+      maxAgeSeconds: deps.env.RESPONSE_CACHE_SECONDS,
+      maxBytes: deps.env.RESPONSE_CACHE_MAX_MB * 1024 * 1024,
+      version: CONTENT_VERSION,
+      isCacheable: (c) => allPublicCacheable(c.req.path.slice(TRPC_ENDPOINT.length + 1)),
+    }),
+  );
   app.use(`${TRPC_ENDPOINT}/*`, async function trpcHandler(c, next) {
     const response = await trpc(c, next);
     // tRPC builds its own Response, so headers prepared on the context are not on it. Its headers are

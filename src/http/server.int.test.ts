@@ -69,7 +69,7 @@ describe('the server process', () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'linguamate-'));
     let child: ChildProcess | undefined;
     try {
-      child = spawn(path.join(projectRoot, 'node_modules', '.bin', 'tsx'), ['src/main.ts'], {
+      child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
         cwd: projectRoot,
         env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info' },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -17,36 +17,45 @@ export function appCodeOf(error: TRPCError): ErrorCode {
   return errorCodeFromTrpc(error.code);
 }
 
-const t = initTRPC.context<TrpcContext>().create({
-  transformer: superjson,
-  // Never let tRPC add stack traces to responses, whatever NODE_ENV says.
-  isDev: false,
-  errorFormatter({ shape, error, ctx }) {
-    const errorCode = appCodeOf(error);
-    const zodError = error.cause instanceof z.ZodError ? error.cause : null;
-    const message =
-      errorCode === 'INTERNAL' ? INTERNAL_MESSAGE : zodError ? 'Invalid input' : shape.message || errorCode;
-    const issues = zodError
-      ? toFieldIssues(zodError.issues)
-      : error.cause instanceof AppError
-        ? error.cause.issues
-        : undefined;
-    return {
-      message,
-      code: shape.code,
-      data: {
-        code: shape.data.code,
-        httpStatus: shape.data.httpStatus,
-        path: shape.data.path,
-        errorCode,
-        requestId: ctx?.requestId ?? null,
-        ...(issues ? { issues } : {}),
-        // The app's forms read the flattened Zod error (api-contract §1).
-        zodError: zodError ? z.flattenError(zodError) : null,
-      },
-    };
-  },
-});
+/** Per-procedure metadata. `cache: 'public'` declares a read whose answer depends only on its input and
+ * the content version (never on the caller), so whole responses may be cached and shared. */
+export interface ProcedureMeta {
+  cache?: 'public';
+}
+
+const t = initTRPC
+  .context<TrpcContext>()
+  .meta<ProcedureMeta>()
+  .create({
+    transformer: superjson,
+    // Never let tRPC add stack traces to responses, whatever NODE_ENV says.
+    isDev: false,
+    errorFormatter({ shape, error, ctx }) {
+      const errorCode = appCodeOf(error);
+      const zodError = error.cause instanceof z.ZodError ? error.cause : null;
+      const message =
+        errorCode === 'INTERNAL' ? INTERNAL_MESSAGE : zodError ? 'Invalid input' : shape.message || errorCode;
+      const issues = zodError
+        ? toFieldIssues(zodError.issues)
+        : error.cause instanceof AppError
+          ? error.cause.issues
+          : undefined;
+      return {
+        message,
+        code: shape.code,
+        data: {
+          code: shape.data.code,
+          httpStatus: shape.data.httpStatus,
+          path: shape.data.path,
+          errorCode,
+          requestId: ctx?.requestId ?? null,
+          ...(issues ? { issues } : {}),
+          // The app's forms read the flattened Zod error (api-contract §1).
+          zodError: zodError ? z.flattenError(zodError) : null,
+        },
+      };
+    },
+  });
 
 /**
  * The one funnel from service errors to tRPC errors: an AppError thrown anywhere below a router becomes

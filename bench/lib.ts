@@ -1,0 +1,126 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import autocannon from 'autocannon';
+
+export const root = path.resolve(import.meta.dirname, '..');
+
+export interface Started {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a server script in its own process (so load generator and server do not share a core) on a free
+ * port, and waits until `readyPath` answers 200.
+ */
+export async function startProcess(
+  script: string,
+  env: Record<string, string | undefined>,
+  readyPath = '/',
+): Promise<Started> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: root,
+    env: { PATH: process.env.PATH, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (exited) throw new Error(`${script} exited before it was ready`);
+    if (Date.now() > deadline) throw new Error(`${script} was not ready within 60 s`);
+    const ok = await fetch(`${url}${readyPath}`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ok) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (exited) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Measurement {
+  name: string;
+  requestsPerSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  bytesPerRequest: number;
+}
+
+export interface LoadOptions {
+  connections: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+}
+
+/** Runs autocannon against one URL and records every response time, so any percentile can be read. */
+export async function measure(name: string, url: string, options: LoadOptions): Promise<Measurement> {
+  if (options.warmupSeconds > 0) {
+    await autocannon({ url, connections: options.connections, duration: options.warmupSeconds });
+  }
+  const latencies: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      { url, connections: options.connections, duration: options.durationSeconds },
+      (error, finished) => (error ? reject(error) : resolve(finished)),
+    );
+    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+  });
+  latencies.sort((a, b) => a - b);
+  const percentile = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
+  return {
+    name,
+    requestsPerSecond: result.requests.average,
+    p50: percentile(50),
+    p95: percentile(95),
+    p99: percentile(99),
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    bytesPerRequest: result.requests.total ? Math.round(result.throughput.total / result.requests.total) : 0,
+  };
+}
+
+/** Prints measurements as a table, each with its ratio to the first row (the baseline). */
+export function printTable(rows: Measurement[]): void {
+  const baseline = rows[0]!.requestsPerSecond;
+  const table = rows.map((row) => ({
+    target: row.name,
+    'req/s': Math.round(row.requestsPerSecond),
+    'vs bare': `${(row.requestsPerSecond / baseline).toFixed(2)}x`,
+    'p50 ms': row.p50.toFixed(2),
+    'p95 ms': row.p95.toFixed(2),
+    'p99 ms': row.p99.toFixed(2),
+    'bytes/resp': row.bytesPerRequest,
+    errors: row.errors + row.non2xx,
+  }));
+  // biome-ignore lint/suspicious/noConsole: a benchmark's output is its table
+  console.table(table);
+}

@@ -1,0 +1,51 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { LRUCache } from 'lru-cache';
+
+export interface ResponseCacheOptions {
+  /** Seconds a cached answer may be served, by this instance and (through Cache-Control) by clients. */
+  maxAgeSeconds: number;
+  /** Upper bound on memory held by cached bodies. */
+  maxBytes: number;
+  /** Part of every key: bumping it (new content) makes old entries unreachable at once. */
+  version: string;
+  /** Whether this request's answer is the same for every caller (decided before the handler runs). */
+  isCacheable(c: Context): boolean;
+}
+
+interface CachedResponse {
+  body: string;
+  contentType: string;
+}
+
+/**
+ * Serves whole responses of public, caller-independent reads from memory. Such answers are pure functions
+ * of the URL and the content version, so an instance-local copy is never inconsistent with another
+ * instance's; it only saves the query, the serialisation and the shared-store round trip. Only 200
+ * answers are kept.
+ */
+export function createResponseCache(options: ResponseCacheOptions): MiddlewareHandler {
+  const cache = new LRUCache<string, CachedResponse>({
+    maxSize: options.maxBytes,
+    sizeCalculation: (entry) => entry.body.length * 2 + 64,
+    ttl: options.maxAgeSeconds * 1000,
+  });
+  const cacheControl = `public, max-age=${options.maxAgeSeconds}`;
+
+  return async function responseCache(c, next) {
+    if (options.maxAgeSeconds <= 0 || c.req.method !== 'GET' || !options.isCacheable(c)) return next();
+    const url = c.req.url;
+    const key = `${options.version} ${url.slice(url.indexOf('/', url.indexOf('//') + 2))}`;
+    const hit = cache.get(key);
+    if (hit) {
+      return c.body(hit.body, 200, { 'content-type': hit.contentType, 'cache-control': cacheControl });
+    }
+    await next();
+    const response = c.res;
+    if (response.status !== 200) return;
+    const body = await response.text();
+    const contentType = response.headers.get('content-type') ?? 'application/json';
+    cache.set(key, { body, contentType });
+    c.res = new Response(body, { status: 200, headers: response.headers });
+    c.res.headers.set('cache-control', cacheControl);
+  };
+}
