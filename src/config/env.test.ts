@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../lib/project-root.js';
-import { ConfigError, parseEnv } from './env.js';
+import { ConfigError, ENV_KEYS, parseEnv } from './env.js';
 
 const production = {
   NODE_ENV: 'production',
@@ -89,5 +91,13 @@ describe('server start-up with bad configuration', () => {
       'Invalid configuration: DATABASE_URL is required when NODE_ENV=production',
     );
     expect(result.stdout).toBe('');
+  });
+});
+
+describe('.env.example', () => {
+  it('documents exactly the variables the service reads', () => {
+    const text = readFileSync(path.join(projectRoot, '.env.example'), 'utf8');
+    const documented = [...text.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1]);
+    expect(documented.sort()).toEqual([...ENV_KEYS].sort());
   });
 });

@@ -79,6 +79,9 @@ const envSchema = z.object({
 
 type ParsedEnv = z.infer<typeof envSchema>;
 
+/** Every variable the service reads. */
+export const ENV_KEYS = Object.keys(envSchema.shape) as (keyof ParsedEnv)[];
+
 export type Env = Readonly<
   Omit<ParsedEnv, 'JWT_SECRET' | 'CORS_ORIGINS'> & {
     JWT_SECRET: string;
@@ -136,8 +139,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   // Never echo the received value: it may be a secret.
-  if (issue.code === 'invalid_type') return `is missing or has the wrong type (${issue.message})`;
-  return issue.message.replace(/^Invalid input: /, '').toLowerCase();
+  const message = issue.message.replace(/^Invalid input: /, '');
+  return issue.code === 'invalid_type' ? `is invalid: ${message}` : message.toLowerCase();
 }
 
 /** Reads `process.env` once. This is the only place in the code base that touches it. */
