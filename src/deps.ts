@@ -98,5 +98,4 @@ export async function closeDeps(deps: Deps, options: { keepDatabase?: boolean } 
     if (result.status === 'rejected')
       deps.log.warn({ err: result.reason }, 'error while closing a dependency');
   }
-  deps.log.flush();
 }

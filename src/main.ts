@@ -56,7 +56,8 @@ function installShutdown(deps: Deps, http: HttpServer): void {
     await http.close(env.SHUTDOWN_TIMEOUT_MS);
     await closeDeps(deps);
     log.info('shutdown complete');
-    log.flush();
+    // Wait for buffered log lines to be written, in order, before the process goes.
+    await new Promise<void>((resolve) => log.flush(() => resolve()));
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
