@@ -75,9 +75,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
   return {
     db,
     kind: 'postgres',
-    ping: async () => {
-      await db.execute(sql`select 1`);
-    },
+    ping: () => ping(db),
     poolStats: () => ({
       total: pool.totalCount,
       idle: pool.idleCount,
@@ -105,14 +103,16 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
   return {
     db,
     kind: 'pglite',
-    ping: async () => {
-      await db.execute(sql`select 1`);
-    },
+    ping: () => ping(db),
     poolStats: () => ({ total: 1, idle: client.closed ? 0 : 1, waiting: 0, max: 1 }),
     close: async () => {
       if (!client.closed) await client.close();
     },
   };
+}
+
+async function ping(db: Db): Promise<void> {
+  await db.execute(sql`select 1`);
 }
 
 async function retryWithBackoff(
