@@ -13,7 +13,8 @@ export interface ResponseCacheOptions {
 }
 
 interface CachedResponse {
-  body: string;
+  /** Encoded once, so hits skip re-encoding the text on every response. */
+  body: Uint8Array<ArrayBuffer>;
   contentType: string;
 }
 
@@ -26,7 +27,7 @@ interface CachedResponse {
 export function createResponseCache(options: ResponseCacheOptions): MiddlewareHandler {
   const cache = new LRUCache<string, CachedResponse>({
     maxSize: options.maxBytes,
-    sizeCalculation: (entry) => entry.body.length * 2 + 64,
+    sizeCalculation: (entry) => entry.body.byteLength + 64,
     ttl: options.maxAgeSeconds * 1000,
   });
   const cacheControl = `public, max-age=${options.maxAgeSeconds}`;
@@ -42,7 +43,7 @@ export function createResponseCache(options: ResponseCacheOptions): MiddlewareHa
     await next();
     const response = c.res;
     if (response.status !== 200) return;
-    const body = await response.text();
+    const body = new Uint8Array(await response.arrayBuffer());
     const contentType = response.headers.get('content-type') ?? 'application/json';
     cache.set(key, { body, contentType });
     c.res = new Response(body, { status: 200, headers: response.headers });
