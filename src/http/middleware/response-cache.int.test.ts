@@ -1,0 +1,78 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../../test/harness.js';
+import { type Database, openPglite } from '../../db/client.js';
+import { runMigrations } from '../../db/migrate.js';
+import { seedIfNeeded } from '../../db/seed/seed.js';
+import { createLogger } from '../../lib/logger.js';
+
+// A private database: these tests change catalogue rows that other test files read.
+let database: Database;
+let cachedApp: TestApp;
+let uncachedApp: TestApp;
+
+beforeAll(async () => {
+  database = await openPglite(null);
+  const log = createLogger({ level: 'silent', env: 'test' });
+  await runMigrations(database.db, log);
+  await seedIfNeeded(database.db, log);
+  // In-process stores for both apps so the shared-store lesson cache cannot leak between them.
+  cachedApp = await createTestApp({ database, env: { REDIS_URL: undefined } });
+  uncachedApp = await createTestApp({
+    database,
+    env: { REDIS_URL: undefined, RESPONSE_CACHE_SECONDS: '0', LESSON_CACHE_TTL_SECONDS: '0' },
+  });
+});
+afterAll(async () => {
+  await cachedApp.close();
+  await uncachedApp.close();
+  await database.close();
+});
+
+const getLesson = (t: TestApp, id: string) =>
+  t.request(
+    `/api/trpc/lessons.getById?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { json: { id } } }))}`,
+  );
+
+const titleOf = async (response: Response) =>
+  ((await response.json()) as [{ result: { data: { json: { title: string } } } }])[0].result.data.json.title;
+
+describe('whole-response cache for public reads', () => {
+  it('serves a repeated read from cache, with Cache-Control and the request id of the new request', async () => {
+    const first = await getLesson(cachedApp, 'basic-greetings');
+    expect(first.headers.get('cache-control')).toBe('public, max-age=60');
+    expect(await titleOf(first)).toBe('Basic Greetings');
+
+    await database.db.execute(sql`update lessons set title = 'Renamed' where id = 'basic-greetings'`);
+
+    const second = await cachedApp.request(
+      `/api/trpc/lessons.getById?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { json: { id: 'basic-greetings' } } }))}`,
+      { headers: { 'x-correlation-id': 'cached-2' } },
+    );
+    expect(second.headers.get('x-correlation-id')).toBe('cached-2');
+    expect(second.headers.get('cache-control')).toBe('public, max-age=60');
+    expect(await titleOf(second)).toBe('Basic Greetings');
+    expect(await titleOf(await getLesson(uncachedApp, 'basic-greetings'))).toBe('Renamed');
+  });
+
+  it('never caches an error answer', async () => {
+    expect((await getLesson(cachedApp, 'added-later')).status).toBe(404);
+    await database.db.execute(
+      sql`insert into lessons (id, language, type, title, description, icon, difficulty, estimated_time_min, xp_reward)
+          values ('added-later', 'es', 'vocabulary', 'Added Later', 'x', '📘', 'beginner', 5, 10)`,
+    );
+    const response = await getLesson(cachedApp, 'added-later');
+    expect(response.status).toBe(200);
+    expect(await titleOf(response)).toBe('Added Later');
+  });
+
+  it('leaves mutations and non-cacheable procedures alone', async () => {
+    const response = await cachedApp.request('/api/trpc/example.hi?batch=1', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ 0: { json: { name: 'Ana' } } }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBeNull();
+  });
+});
