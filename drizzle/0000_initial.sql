@@ -25,9 +25,6 @@ CREATE TABLE "audit_events" (
 CREATE TABLE "auth_sessions" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"user_id" uuid NOT NULL,
-	"refresh_token_hash" text NOT NULL,
-	"previous_refresh_token_hash" text,
-	"rotated_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"last_seen_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"expires_at" timestamp with time zone NOT NULL,
@@ -36,6 +33,15 @@ CREATE TABLE "auth_sessions" (
 	"ip_address" text,
 	"user_agent" text,
 	"device_fingerprint" text
+);
+--> statement-breakpoint
+CREATE TABLE "refresh_tokens" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"session_id" uuid NOT NULL,
+	"token_hash" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL,
+	"rotated_at" timestamp with time zone
 );
 --> statement-breakpoint
 CREATE TABLE "verification_codes" (
@@ -542,6 +548,7 @@ CREATE TABLE "users" (
 	"is_premium" boolean DEFAULT false NOT NULL,
 	"locked_until" timestamp with time zone,
 	"failed_login_count" integer DEFAULT 0 NOT NULL,
+	"lockouts" integer DEFAULT 0 NOT NULL,
 	"deleted_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
@@ -571,9 +578,34 @@ CREATE TABLE "vocabulary" (
 	CONSTRAINT "vocabulary_language_check" CHECK ("vocabulary"."language" ~ '^[a-z]{2,3}(-[A-Z]{2})?$')
 );
 --> statement-breakpoint
+CREATE TABLE "mail_outbox" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"user_id" uuid,
+	"kind" text NOT NULL,
+	"to_address" text NOT NULL,
+	"subject" text NOT NULL,
+	"body_text" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"next_attempt_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"last_error" text,
+	"sent_at" timestamp with time zone,
+	"abandoned_at" timestamp with time zone,
+	CONSTRAINT "mail_outbox_kind_check" CHECK ("mail_outbox"."kind" in ('email_verify', 'password_reset', 'security_notice')),
+	CONSTRAINT "mail_outbox_attempts_check" CHECK ("mail_outbox"."attempts" >= 0)
+);
+--> statement-breakpoint
+CREATE TABLE "revenuecat_events" (
+	"event_id" text PRIMARY KEY NOT NULL,
+	"type" text NOT NULL,
+	"user_id" uuid,
+	"received_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "analytics_events" ADD CONSTRAINT "analytics_events_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "audit_events" ADD CONSTRAINT "audit_events_actor_user_id_users_id_fk" FOREIGN KEY ("actor_user_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "auth_sessions" ADD CONSTRAINT "auth_sessions_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "refresh_tokens" ADD CONSTRAINT "refresh_tokens_session_id_auth_sessions_id_fk" FOREIGN KEY ("session_id") REFERENCES "public"."auth_sessions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "verification_codes" ADD CONSTRAINT "verification_codes_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "chat_messages" ADD CONSTRAINT "chat_messages_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "client_logs" ADD CONSTRAINT "client_logs_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
@@ -611,15 +643,17 @@ ALTER TABLE "password_history" ADD CONSTRAINT "password_history_user_id_users_id
 ALTER TABLE "user_settings" ADD CONSTRAINT "user_settings_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "user_stats" ADD CONSTRAINT "user_stats_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "vocabulary" ADD CONSTRAINT "vocabulary_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "mail_outbox" ADD CONSTRAINT "mail_outbox_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "revenuecat_events" ADD CONSTRAINT "revenuecat_events_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "analytics_events_user_id_occurred_at_idx" ON "analytics_events" USING btree ("user_id","occurred_at");--> statement-breakpoint
 CREATE INDEX "analytics_events_event_occurred_at_idx" ON "analytics_events" USING btree ("event","occurred_at");--> statement-breakpoint
 CREATE INDEX "audit_events_actor_user_id_created_at_idx" ON "audit_events" USING btree ("actor_user_id","created_at");--> statement-breakpoint
 CREATE INDEX "audit_events_event_created_at_idx" ON "audit_events" USING btree ("event","created_at");--> statement-breakpoint
 CREATE INDEX "audit_events_created_at_idx" ON "audit_events" USING btree ("created_at");--> statement-breakpoint
 CREATE INDEX "auth_sessions_user_id_last_seen_at_idx" ON "auth_sessions" USING btree ("user_id","last_seen_at");--> statement-breakpoint
-CREATE UNIQUE INDEX "auth_sessions_refresh_token_hash_idx" ON "auth_sessions" USING btree ("refresh_token_hash");--> statement-breakpoint
-CREATE INDEX "auth_sessions_previous_refresh_token_hash_idx" ON "auth_sessions" USING btree ("previous_refresh_token_hash");--> statement-breakpoint
 CREATE INDEX "auth_sessions_expires_at_idx" ON "auth_sessions" USING btree ("expires_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "refresh_tokens_token_hash_idx" ON "refresh_tokens" USING btree ("token_hash");--> statement-breakpoint
+CREATE INDEX "refresh_tokens_session_id_idx" ON "refresh_tokens" USING btree ("session_id");--> statement-breakpoint
 CREATE INDEX "verification_codes_user_id_idx" ON "verification_codes" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "verification_codes_email_purpose_created_at_idx" ON "verification_codes" USING btree ("email","purpose","created_at");--> statement-breakpoint
 CREATE INDEX "verification_codes_expires_at_idx" ON "verification_codes" USING btree ("expires_at");--> statement-breakpoint
@@ -665,4 +699,7 @@ CREATE INDEX "translations_favorite_user_id_created_at_idx" ON "translations" US
 CREATE UNIQUE INDEX "entitlements_user_id_entitlement_source_idx" ON "entitlements" USING btree ("user_id","entitlement","source");--> statement-breakpoint
 CREATE INDEX "password_history_user_id_created_at_idx" ON "password_history" USING btree ("user_id","created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "users_email_idx" ON "users" USING btree ("email");--> statement-breakpoint
-CREATE UNIQUE INDEX "vocabulary_user_id_language_word_idx" ON "vocabulary" USING btree ("user_id","language","word");
+CREATE UNIQUE INDEX "vocabulary_user_id_language_word_idx" ON "vocabulary" USING btree ("user_id","language","word");--> statement-breakpoint
+CREATE INDEX "mail_outbox_user_id_idx" ON "mail_outbox" USING btree ("user_id");--> statement-breakpoint
+CREATE INDEX "mail_outbox_pending_idx" ON "mail_outbox" USING btree ("next_attempt_at") WHERE "mail_outbox"."sent_at" is null and "mail_outbox"."abandoned_at" is null;--> statement-breakpoint
+CREATE INDEX "revenuecat_events_user_id_idx" ON "revenuecat_events" USING btree ("user_id");

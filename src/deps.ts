@@ -9,6 +9,7 @@ import { projectRoot } from './lib/project-root.js';
 import { createMemoryStore } from './lib/store/memory-store.js';
 import { createRedisStore } from './lib/store/redis-store.js';
 import type { KeyValueStore, PubSub, SharedStore } from './lib/store/types.js';
+import { createKeyRing, type KeyRing } from './modules/auth/tokens.js';
 
 export const APP_VERSION: string = (
   JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }
@@ -24,6 +25,7 @@ export interface Deps {
   kv: KeyValueStore;
   pubsub: PubSub;
   metrics: Metrics;
+  keyRing: KeyRing;
   clock: () => Date;
   version: string;
   /** Flipped when shutdown starts, so readiness fails and load balancers drain this instance. */
@@ -82,6 +84,7 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
     kv: store.kv,
     pubsub: store.pubsub,
     metrics: createMetrics(() => database.poolStats()),
+    keyRing: createKeyRing(env),
     clock: () => new Date(),
     version: APP_VERSION,
     lifecycle: { shuttingDown: false },

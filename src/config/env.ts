@@ -39,6 +39,28 @@ const originList = z
     ),
   );
 
+/** `kid:secret,kid:secret`: retired signing keys whose tokens still verify until they expire. */
+const keyList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean)
+      .map((entry) => {
+        const colon = entry.indexOf(':');
+        return { kid: entry.slice(0, colon), secret: entry.slice(colon + 1) };
+      }),
+  )
+  .pipe(
+    z.array(
+      z.object({
+        kid: z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, 'each entry must be kid:secret'),
+        secret: z.string().min(32, 'each secret must be at least 32 characters'),
+      }),
+    ),
+  );
+
 function isBareOrigin(value: string): boolean {
   try {
     return new URL(value).origin === value;
@@ -68,6 +90,27 @@ const envSchema = z.object({
   REDIS_URL: redisUrl.optional(),
 
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_KEY_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,32}$/, 'must be 1-32 characters of A-Z a-z 0-9 . _ -')
+    .default('k1'),
+  JWT_PREVIOUS_KEYS: keyList.optional(),
+  JWT_ISSUER: z.string().min(1).max(200).default('linguamate-api'),
+  JWT_AUDIENCE: z.string().min(1).max(200).default('linguamate-app'),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3_600).default(900),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
+  MAX_SESSIONS_PER_USER: z.coerce.number().int().min(1).max(100).default(5),
+  LOGIN_LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).max(100).default(5),
+  LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(1_440).default(15),
+  SMTP_URL: z
+    .string()
+    .url()
+    .refine((value) => /^smtps?:\/\//.test(value), 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  MAIL_FROM: z.string().min(3).max(200).default('Linguamate <no-reply@linguamate.app>'),
+  REVENUECAT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  ALLOW_DEV_PREMIUM_UPGRADE: booleanFlag.default(false),
   CORS_ORIGINS: originList.optional(),
 
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
@@ -83,7 +126,8 @@ type ParsedEnv = z.infer<typeof envSchema>;
 export const ENV_KEYS = Object.keys(envSchema.shape) as (keyof ParsedEnv)[];
 
 export type Env = Readonly<
-  Omit<ParsedEnv, 'JWT_SECRET' | 'CORS_ORIGINS'> & {
+  Omit<ParsedEnv, 'JWT_SECRET' | 'CORS_ORIGINS' | 'JWT_PREVIOUS_KEYS'> & {
+    JWT_PREVIOUS_KEYS: readonly { kid: string; secret: string }[];
     JWT_SECRET: string;
     /** True when JWT_SECRET was not configured and a per-process random one is in use (dev and test only). */
     JWT_SECRET_EPHEMERAL: boolean;
@@ -92,7 +136,15 @@ export type Env = Readonly<
 >;
 
 /** Names of variables whose values must never reach a log line or an error body. */
-export const SECRET_ENV_KEYS = ['JWT_SECRET', 'METRICS_TOKEN', 'DATABASE_URL', 'REDIS_URL'] as const;
+export const SECRET_ENV_KEYS = [
+  'JWT_SECRET',
+  'JWT_PREVIOUS_KEYS',
+  'METRICS_TOKEN',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'SMTP_URL',
+  'REVENUECAT_WEBHOOK_SECRET',
+] as const;
 
 /** Thrown for invalid configuration; its message is one line naming the variable and the problem. */
 export class ConfigError extends Error {
@@ -122,6 +174,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     if (missing) {
       throw new ConfigError(`Invalid configuration: ${missing} is required when NODE_ENV=production`);
     }
+    if (env.ALLOW_DEV_PREMIUM_UPGRADE) {
+      throw new ConfigError('Invalid configuration: ALLOW_DEV_PREMIUM_UPGRADE must be false in production');
+    }
     if (env.CORS_ORIGINS?.includes('*')) {
       throw new ConfigError(
         'Invalid configuration: CORS_ORIGINS must list explicit origins in production, not *',
@@ -134,6 +189,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     JWT_SECRET: env.JWT_SECRET ?? randomBytes(48).toString('base64url'),
     JWT_SECRET_EPHEMERAL: env.JWT_SECRET === undefined,
     CORS_ORIGINS: Object.freeze(env.CORS_ORIGINS ?? []),
+    JWT_PREVIOUS_KEYS: Object.freeze(env.JWT_PREVIOUS_KEYS ?? []),
   });
 }
 

@@ -2,6 +2,7 @@ import { trpcServer } from '@hono/trpc-server';
 import { Hono } from 'hono';
 import { CONTENT_VERSION } from '../db/seed/content/index.js';
 import type { Deps } from '../deps.js';
+import { createCallerResolver } from '../modules/auth/caller.js';
 import { type Caller, type CallerResolver, createContextFactory } from '../trpc/context.js';
 import { appCodeOf, type ProcedureMeta } from '../trpc/init.js';
 import { appRouter } from '../trpc/router.js';
@@ -23,7 +24,7 @@ export interface AppVariables extends RequestIdVariables {
 export type App = Hono<{ Variables: AppVariables }>;
 
 export interface AppOptions {
-  /** Resolves the caller of a tRPC request; anonymous until the accounts module provides one. */
+  /** Resolves the caller of a tRPC request; by default from the bearer access token. */
   resolveCaller?: CallerResolver;
 }
 
@@ -57,7 +58,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): App {
   app.route('/api/health', createHealthRoutes(deps));
   app.route('/metrics', createMetricsRoutes(deps));
 
-  const createContext = createContextFactory(deps, options.resolveCaller ?? (async () => null));
+  const createContext = createContextFactory(deps, options.resolveCaller ?? createCallerResolver(deps));
   const trpc = trpcServer({
     endpoint: TRPC_ENDPOINT,
     router: appRouter,

@@ -6,7 +6,8 @@ import type { Logger } from '../lib/logger.js';
 
 const CODE_BY_STATUS = new Map<number, ErrorCode>(
   Object.entries(ERROR_CODES)
-    .filter(([code]) => code !== 'VALIDATION_ERROR')
+    // One code per status for framework errors: the generic one, not the specialised variants.
+    .filter(([code]) => !['VALIDATION_ERROR', 'TOKEN_ROTATED', 'ACCOUNT_LOCKED'].includes(code))
     .map(([code, { status }]) => [status, code as ErrorCode]),
 );
 

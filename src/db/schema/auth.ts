@@ -6,19 +6,12 @@ import { userIdRef, users } from './users.js';
 export const VERIFICATION_PURPOSES = ['email_verify', 'password_reset'] as const;
 export const AUDIT_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 
-/**
- * One row per signed-in device; `id` is the JWT `sid`. Only SHA-256 hashes of refresh tokens are stored, so a
- * database leak does not hand out usable tokens. The previous hash is kept after rotation so that a replay of
- * an already-rotated token can be recognised as theft and the whole session revoked.
- */
+/** One row per signed-in device; `id` is the JWT `sid`. Revoking it ends the device's refresh token family. */
 export const authSessions = pgTable(
   'auth_sessions',
   {
     id: uuidPk(),
     userId: userIdRef(),
-    refreshTokenHash: text('refresh_token_hash').notNull(),
-    previousRefreshTokenHash: text('previous_refresh_token_hash'),
-    rotatedAt: instant('rotated_at'),
     createdAt: createdAt(),
     lastSeenAt: instant('last_seen_at').notNull().defaultNow(),
     expiresAt: instant('expires_at').notNull(),
@@ -31,9 +24,31 @@ export const authSessions = pgTable(
   (t) => [
     // Serves the concurrent-session cap: active sessions of a user by recent activity.
     index('auth_sessions_user_id_last_seen_at_idx').on(t.userId, t.lastSeenAt),
-    uniqueIndex('auth_sessions_refresh_token_hash_idx').on(t.refreshTokenHash),
-    index('auth_sessions_previous_refresh_token_hash_idx').on(t.previousRefreshTokenHash),
     index('auth_sessions_expires_at_idx').on(t.expiresAt),
+  ],
+);
+
+/**
+ * Every refresh token a session has been issued (its token family, RFC 9700 §4.14.2). Only SHA-256 hashes are
+ * stored, so a database leak hands out no usable token. Keeping rotated tokens lets a replay of any old
+ * token be recognised as theft, which revokes the whole session.
+ */
+export const refreshTokens = pgTable(
+  'refresh_tokens',
+  {
+    id: uuidPk(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => authSessions.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: createdAt(),
+    expiresAt: instant('expires_at').notNull(),
+    /** Set when this token was exchanged for its successor; null for the session's current token. */
+    rotatedAt: instant('rotated_at'),
+  },
+  (t) => [
+    uniqueIndex('refresh_tokens_token_hash_idx').on(t.tokenHash),
+    index('refresh_tokens_session_id_idx').on(t.sessionId),
   ],
 );
 
@@ -87,6 +102,7 @@ export const auditEvents = pgTable(
 
 export type AuthSession = typeof authSessions.$inferSelect;
 export type NewAuthSession = typeof authSessions.$inferInsert;
+export type RefreshToken = typeof refreshTokens.$inferSelect;
 export type VerificationCode = typeof verificationCodes.$inferSelect;
 export type NewVerificationCode = typeof verificationCodes.$inferInsert;
 export type AuditEvent = typeof auditEvents.$inferSelect;

@@ -1,5 +1,6 @@
 export * from './analytics.js';
 export * from './auth.js';
+export * from './billing.js';
 export * from './chat.js';
 export * from './client-logs.js';
 export * from './dialogue.js';
@@ -7,6 +8,7 @@ export * from './feedback.js';
 export * from './gamification.js';
 export * from './learn-content.js';
 export * from './lessons.js';
+export * from './mail.js';
 export * from './preferences.js';
 export * from './progress.js';
 export * from './srs.js';

@@ -37,6 +37,8 @@ export const users = pgTable(
     isPremium: boolean('is_premium').notNull().default(false),
     lockedUntil: instant('locked_until'),
     failedLoginCount: integer('failed_login_count').notNull().default(0),
+    /** Locks so far since the last successful login; each lock lasts twice as long as the one before. */
+    lockouts: integer('lockouts').notNull().default(0),
     deletedAt: instant('deleted_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

@@ -1,0 +1,64 @@
+import type { Db, Tx } from '../../db/client.js';
+import type { AuditEvent } from '../../db/schema/index.js';
+import type { Logger } from '../../lib/logger.js';
+import { currentRequestId } from '../../lib/request-context.js';
+import * as repo from './repo.js';
+
+/** Security events the service records. Adding one is a code change, so the list stays reviewable. */
+export type AuditEventName =
+  | 'user_signed_up'
+  | 'login_succeeded'
+  | 'login_failed'
+  | 'account_locked'
+  | 'refresh_token_reused'
+  | 'logged_out'
+  | 'logged_out_everywhere'
+  | 'session_revoked'
+  | 'session_evicted'
+  | 'password_changed'
+  | 'password_reset_requested'
+  | 'password_reset'
+  | 'email_verification_sent'
+  | 'email_verified'
+  | 'email_changed'
+  | 'profile_updated'
+  | 'account_deleted'
+  | 'premium_granted'
+  | 'premium_revoked'
+  | 'premium_upgrade_refused'
+  | 'stats_update_rejected'
+  | 'admin_created';
+
+export interface AuditEntry {
+  event: AuditEventName;
+  severity: AuditEvent['severity'];
+  actorUserId?: string | null;
+  target?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  /** Context for investigators. Never a password, token, code or other secret. */
+  details?: Record<string, unknown>;
+}
+
+/**
+ * Appends a security event (in the caller's transaction when given one, so it commits or rolls back with
+ * the change it describes) and mirrors it to the log at a level matching its severity.
+ */
+export async function recordAudit(deps: { db: Db | Tx; log: Logger }, entry: AuditEntry): Promise<void> {
+  const requestId = currentRequestId() ?? null;
+  await repo.insertAuditEvent(deps.db, {
+    event: entry.event,
+    severity: entry.severity,
+    actorUserId: entry.actorUserId ?? null,
+    target: entry.target ?? null,
+    ip: entry.ip ?? null,
+    userAgent: entry.userAgent ?? null,
+    requestId,
+    details: entry.details ?? {},
+  });
+  const level = entry.severity === 'high' || entry.severity === 'critical' ? 'warn' : 'info';
+  deps.log[level](
+    { evt: entry.event, cat: 'security', severity: entry.severity, actorUserId: entry.actorUserId ?? null },
+    `audit: ${entry.event}`,
+  );
+}

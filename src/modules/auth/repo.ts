@@ -1,0 +1,148 @@
+import { and, asc, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.js';
+import {
+  type AuthSession,
+  authSessions,
+  type NewUser,
+  passwordHistory,
+  type RefreshToken,
+  refreshTokens,
+  type User,
+  userSettings,
+  userStats,
+  users,
+} from '../../db/schema/index.js';
+
+export async function findUserByEmail(db: Db | Tx, email: string): Promise<User | null> {
+  const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
+  return user ?? null;
+}
+
+export async function findUserById(db: Db | Tx, id: string, options: { lock?: boolean } = {}) {
+  const query = db.select().from(users).where(eq(users.id, id)).limit(1);
+  const [user] = options.lock ? await query.for('update') : await query;
+  return user ?? null;
+}
+
+/** Creates the user with its settings and stats rows. Returns null when the email is taken. */
+export async function insertUser(tx: Tx, values: NewUser): Promise<User | null> {
+  const [user] = await tx
+    .insert(users)
+    .values(values)
+    .onConflictDoNothing({ target: users.email })
+    .returning();
+  if (!user) return null;
+  await tx.insert(userSettings).values({ userId: user.id });
+  await tx.insert(userStats).values({ userId: user.id });
+  await tx.insert(passwordHistory).values({ userId: user.id, passwordHash: values.passwordHash });
+  return user;
+}
+
+export async function updateUser(db: Db | Tx, id: string, values: Partial<NewUser>): Promise<User | null> {
+  const [user] = await db.update(users).set(values).where(eq(users.id, id)).returning();
+  return user ?? null;
+}
+
+/** The last `limit` password hashes of a user, newest first. */
+export async function recentPasswordHashes(db: Db | Tx, userId: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ hash: passwordHistory.passwordHash })
+    .from(passwordHistory)
+    .where(eq(passwordHistory.userId, userId))
+    .orderBy(desc(passwordHistory.createdAt))
+    .limit(limit);
+  return rows.map((row) => row.hash);
+}
+
+/** Records a new password and keeps only the newest `keep` entries. */
+export async function pushPasswordHistory(tx: Tx, userId: string, hash: string, keep: number): Promise<void> {
+  await tx.insert(passwordHistory).values({ userId, passwordHash: hash });
+  await tx.execute(sql`
+    delete from password_history where user_id = ${userId} and id not in (
+      select id from password_history where user_id = ${userId} order by created_at desc limit ${keep})`);
+}
+
+export async function insertSession(tx: Tx, values: typeof authSessions.$inferInsert): Promise<AuthSession> {
+  const [session] = await tx.insert(authSessions).values(values).returning();
+  return session!;
+}
+
+export async function insertRefreshToken(tx: Tx, values: typeof refreshTokens.$inferInsert): Promise<void> {
+  await tx.insert(refreshTokens).values(values);
+}
+
+/** Live sessions of a user, least recently used first. */
+export async function activeSessions(db: Db | Tx, userId: string, now: Date): Promise<AuthSession[]> {
+  return db
+    .select()
+    .from(authSessions)
+    .where(
+      and(eq(authSessions.userId, userId), isNull(authSessions.revokedAt), gt(authSessions.expiresAt, now)),
+    )
+    .orderBy(asc(authSessions.lastSeenAt), asc(authSessions.createdAt));
+}
+
+/** A refresh token with its session, the session row locked so concurrent refreshes serialise on it. */
+export async function findRefreshTokenForUpdate(
+  tx: Tx,
+  tokenHash: string,
+): Promise<{ token: RefreshToken; session: AuthSession } | null> {
+  const [row] = await tx
+    .select({ token: refreshTokens, session: authSessions })
+    .from(refreshTokens)
+    .innerJoin(authSessions, eq(authSessions.id, refreshTokens.sessionId))
+    .where(eq(refreshTokens.tokenHash, tokenHash))
+    .limit(1)
+    .for('update', { of: authSessions });
+  return row ?? null;
+}
+
+/** The most recently rotated token of a session: the only one whose replay may be an innocent retry. */
+export async function lastRotatedTokenId(tx: Tx, sessionId: string): Promise<string | null> {
+  const [row] = await tx
+    .select({ id: refreshTokens.id })
+    .from(refreshTokens)
+    .where(and(eq(refreshTokens.sessionId, sessionId), sql`${refreshTokens.rotatedAt} is not null`))
+    .orderBy(desc(refreshTokens.rotatedAt))
+    .limit(1);
+  return row?.id ?? null;
+}
+
+export async function markTokenRotated(tx: Tx, tokenId: string, at: Date): Promise<void> {
+  await tx.update(refreshTokens).set({ rotatedAt: at }).where(eq(refreshTokens.id, tokenId));
+}
+
+export async function touchSession(
+  tx: Tx,
+  sessionId: string,
+  values: { lastSeenAt: Date; expiresAt: Date; ipAddress: string | null; userAgent: string | null },
+): Promise<void> {
+  await tx.update(authSessions).set(values).where(eq(authSessions.id, sessionId));
+}
+
+/** Revokes the given live sessions (all of the user's when `ids` is omitted); returns the ids revoked. */
+export async function revokeSessions(
+  db: Db | Tx,
+  userId: string,
+  reason: string,
+  at: Date,
+  ids?: string[],
+): Promise<string[]> {
+  const rows = await db
+    .update(authSessions)
+    .set({ revokedAt: at, revokedReason: reason })
+    .where(
+      and(
+        eq(authSessions.userId, userId),
+        isNull(authSessions.revokedAt),
+        ids ? inArray(authSessions.id, ids) : undefined,
+      ),
+    )
+    .returning({ id: authSessions.id });
+  return rows.map((row) => row.id);
+}
+
+export async function findSession(db: Db | Tx, sessionId: string): Promise<AuthSession | null> {
+  const [session] = await db.select().from(authSessions).where(eq(authSessions.id, sessionId)).limit(1);
+  return session ?? null;
+}
