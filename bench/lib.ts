@@ -109,12 +109,12 @@ export async function measure(name: string, url: string, options: LoadOptions): 
 }
 
 /** Prints measurements as a table, each with its ratio to the first row (the baseline). */
-export function printTable(rows: Measurement[]): void {
+export function printTable(rows: Measurement[], ratioLabel = 'vs bare'): void {
   const baseline = rows[0]!.requestsPerSecond;
   const table = rows.map((row) => ({
     target: row.name,
     'req/s': Math.round(row.requestsPerSecond),
-    'vs bare': `${(row.requestsPerSecond / baseline).toFixed(2)}x`,
+    [ratioLabel]: `${(row.requestsPerSecond / baseline).toFixed(2)}x`,
     'p50 ms': row.p50.toFixed(2),
     'p95 ms': row.p95.toFixed(2),
     'p99 ms': row.p99.toFixed(2),

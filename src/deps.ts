@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { DestinationStream } from 'pino';
 import type { Env } from './config/env.js';
 import { type Database, type Db, openPglite, openPostgres } from './db/client.js';
+import { createMailer, type MailerOverrides } from './integrations/mailer/index.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { createMetrics, type Metrics } from './lib/metrics.js';
 import { projectRoot } from './lib/project-root.js';
@@ -15,6 +16,15 @@ export const APP_VERSION: string = (
   JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }
 ).version;
 
+/** The mail outbox dispatcher, as the rest of the code sees it. */
+export interface MailerHandle {
+  /** Drain the outbox now (after a transaction that queued mail has committed). */
+  wake(): void;
+  start(): void;
+  stop(): Promise<void>;
+  drainOnce(): Promise<number>;
+}
+
 /** Everything the service talks to, created once at start-up and passed down explicitly. */
 export interface Deps {
   env: Env;
@@ -26,6 +36,7 @@ export interface Deps {
   pubsub: PubSub;
   metrics: Metrics;
   keyRing: KeyRing;
+  mailer: MailerHandle;
   clock: () => Date;
   version: string;
   /** Flipped when shutdown starts, so readiness fails and load balancers drain this instance. */
@@ -36,6 +47,7 @@ export interface DepsOverrides {
   logDestination?: DestinationStream;
   /** Use this database instead of opening one from the environment (tests share one per worker). */
   database?: Database;
+  mailer?: MailerOverrides;
 }
 
 /** Opens the database and the shared store chosen by the environment. */
@@ -75,6 +87,9 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
     throw error;
   }
 
+  const metrics = createMetrics(() => database.poolStats());
+  const clock = () => new Date();
+  const mailer = createMailer({ db: database.db, log, env, metrics, clock }, overrides.mailer);
   return {
     env,
     log,
@@ -83,9 +98,10 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
     store,
     kv: store.kv,
     pubsub: store.pubsub,
-    metrics: createMetrics(() => database.poolStats()),
+    metrics,
     keyRing: createKeyRing(env),
-    clock: () => new Date(),
+    mailer: mailer.dispatcher,
+    clock,
     version: APP_VERSION,
     lifecycle: { shuttingDown: false },
   };
@@ -93,6 +109,7 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
 
 /** Closes what `createDeps` opened. A database handed in through overrides belongs to the caller. */
 export async function closeDeps(deps: Deps, options: { keepDatabase?: boolean } = {}): Promise<void> {
+  await deps.mailer.stop();
   const results = await Promise.allSettled([
     deps.store.close(),
     options.keepDatabase ? Promise.resolve() : deps.database.close(),

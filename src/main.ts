@@ -33,6 +33,7 @@ async function main(): Promise<void> {
   if (env.SEED_ON_START) await seedIfNeeded(deps.db, log);
 
   const http = await startHttpServer({ app: createApp(deps), port: env.PORT, host: env.HOST, log });
+  deps.mailer.start();
   log.info(
     { url: http.url, database: deps.database.kind, store: deps.kv.kind, version: deps.version },
     `listening on ${http.url}`,

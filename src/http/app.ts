@@ -12,6 +12,7 @@ import { createRequestId, type RequestIdVariables } from './middleware/request-i
 import { createResponseCache } from './middleware/response-cache.js';
 import { createHealthRoutes } from './routes/health.js';
 import { createMetricsRoutes } from './routes/metrics.js';
+import { createRevenuecatRoutes } from './routes/revenuecat.js';
 import { createStatusRoutes } from './routes/status.js';
 
 export const TRPC_ENDPOINT = '/api/trpc';
@@ -57,6 +58,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): App {
   app.route('/api', createStatusRoutes(deps));
   app.route('/api/health', createHealthRoutes(deps));
   app.route('/metrics', createMetricsRoutes(deps));
+  app.route('/api/webhooks/revenuecat', createRevenuecatRoutes(deps));
 
   const createContext = createContextFactory(deps, options.resolveCaller ?? createCallerResolver(deps));
   const trpc = trpcServer({

@@ -1,3 +1,4 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context as HonoContext } from 'hono';
 import type { Deps } from '../deps.js';
 
@@ -25,8 +26,19 @@ export function createContextFactory(deps: Deps, resolveCaller: CallerResolver) 
       deps,
       requestId: c.get('requestId') as string,
       caller: await resolveCaller(c),
-      ip: c.get('clientIp') ?? null,
+      ip: clientIp(c),
       userAgent: c.req.header('user-agent')?.slice(0, 512) ?? null,
     };
   };
+}
+
+/** The peer address of the connection (proxy headers are not trusted here). Null without a socket. */
+function clientIp(c: HonoContext): string | null {
+  const cached = c.get('clientIp') as string | undefined;
+  if (cached !== undefined) return cached;
+  try {
+    return getConnInfo(c).remote.address ?? null;
+  } catch {
+    return null;
+  }
 }

@@ -8,6 +8,7 @@ import {
   INTERNAL_MESSAGE,
   toFieldIssues,
 } from '../lib/errors.js';
+import { findUserById } from '../modules/auth/repo.js';
 import type { TrpcContext } from './context.js';
 
 /** Our error code for any tRPC error: the AppError's own, Zod input failures, or tRPC's mapped. */
@@ -91,8 +92,13 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, caller: ctx.caller } });
 });
 
-/** Requires a caller with the admin role. */
-export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
+/**
+ * Requires the admin role. The token's role claim is checked first (cheap), then the stored role, so a
+ * demoted administrator loses access at once rather than when the access token expires.
+ */
+export const adminProcedure = authedProcedure.use(async ({ ctx, next }) => {
   if (ctx.caller.role !== 'admin') throw new AppError('FORBIDDEN', 'Administrator role required');
+  const user = await findUserById(ctx.deps.db, ctx.caller.userId);
+  if (user?.role !== 'admin') throw new AppError('FORBIDDEN', 'Administrator role required');
   return next();
 });

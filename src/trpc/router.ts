@@ -1,6 +1,8 @@
+import { auditEvents } from '../modules/audit/router.js';
+import { accountDataRouter, authRouter } from '../modules/auth/router.js';
 import { exampleRouter } from '../modules/example/router.js';
 import { lessonsRouter } from '../modules/lessons/router.js';
-import { router } from './init.js';
+import { mergeRouters, router } from './init.js';
 
 /**
  * The app's tRPC contract (api-contract §3). Every namespace the app knows exists; each feature module
@@ -8,8 +10,8 @@ import { router } from './init.js';
  */
 export const appRouter = router({
   example: exampleRouter,
-  auth: router({}),
-  user: router({}),
+  auth: authRouter,
+  user: mergeRouters(router({}), accountDataRouter),
   lessons: lessonsRouter,
   chat: router({}),
   analytics: router({}),
@@ -18,7 +20,7 @@ export const appRouter = router({
   leaderboard: router({}),
   dialogue: router({}),
   tutorData: router({}),
-  admin: router({}),
+  admin: router({ auditEvents }),
 });
 
 export type AppRouter = typeof appRouter;

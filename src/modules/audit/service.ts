@@ -1,8 +1,10 @@
 import type { Db, Tx } from '../../db/client.js';
 import type { AuditEvent } from '../../db/schema/index.js';
+import { AppError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { currentRequestId } from '../../lib/request-context.js';
 import * as repo from './repo.js';
+import type { AuditEventsInput } from './schema.js';
 
 /** Security events the service records. Adding one is a code change, so the list stays reviewable. */
 export type AuditEventName =
@@ -61,4 +63,39 @@ export async function recordAudit(deps: { db: Db | Tx; log: Logger }, entry: Aud
     { evt: entry.event, cat: 'security', severity: entry.severity, actorUserId: entry.actorUserId ?? null },
     `audit: ${entry.event}`,
   );
+}
+
+/**
+ * Audit events for administrators, newest first, filtered and keyset-paginated. The cursor is opaque to
+ * clients (base64url of the last row's time and id). BAD_REQUEST for a cursor we did not issue.
+ */
+export async function listAuditEvents(deps: { db: Db | Tx }, input: AuditEventsInput) {
+  const after = input.cursor ? decodeCursor(input.cursor) : undefined;
+  const rows = await repo.findAuditEvents(deps.db, {
+    ...(input.actorUserId && { actorUserId: input.actorUserId }),
+    ...(input.event && { event: input.event }),
+    ...(input.severity && { severity: input.severity }),
+    ...(input.from && { from: input.from }),
+    ...(input.to && { to: input.to }),
+    ...(after && { after }),
+    limit: input.limit + 1,
+  });
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  return {
+    events: page,
+    nextCursor:
+      rows.length > input.limit && last
+        ? Buffer.from(`${last.createdAt.toISOString()}|${last.id}`).toString('base64url')
+        : null,
+  };
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const [time, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const createdAt = new Date(time ?? '');
+  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(createdAt.getTime())) {
+    throw new AppError('BAD_REQUEST', 'Invalid cursor');
+  }
+  return { createdAt, id };
 }

@@ -1,0 +1,125 @@
+import { availableParallelism } from 'node:os';
+import { hash } from '@node-rs/argon2';
+import { ARGON2_OPTIONS } from '../src/modules/auth/passwords.js';
+import { type Measurement, printTable, startProcess } from './lib.js';
+
+/**
+ * `npm run bench:auth`: login and refresh throughput of the real server beside the raw argon2id hash rate
+ * at the same parameters, measured in one run. Login is bounded by one argon2id verification per request,
+ * so its ceiling is the hash rate; refresh does no password work. Uses DATABASE_URL / REDIS_URL when set.
+ */
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const concurrency = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const PASSWORD = 'Bench-Password-2026';
+
+const trpc = async (base: string, path: string, input: unknown) => {
+  const response = await fetch(`${base}/api/trpc/${path}?batch=1`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ 0: { json: input } }),
+  });
+  const [item] = (await response.json()) as [
+    { result?: { data: { json: Record<string, string> } }; error?: unknown },
+  ];
+  if (!item.result) throw new Error(`${path} failed: ${response.status} ${JSON.stringify(item.error)}`);
+  return item.result.data.json;
+};
+
+/** Runs `work` in `workers` closed loops for the duration and records each call's latency. */
+async function closedLoop(
+  name: string,
+  workers: number,
+  work: (worker: number) => Promise<void>,
+): Promise<Measurement> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: workers }, async (_, worker) => {
+      while (performance.now() < deadline) {
+        const t0 = performance.now();
+        try {
+          await work(worker);
+          latencies.push(performance.now() - t0);
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pick = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
+  return {
+    name,
+    requestsPerSecond: latencies.length / elapsed,
+    p50: pick(50),
+    p95: pick(95),
+    p99: pick(99),
+    errors,
+    non2xx: 0,
+    bytesPerRequest: 0,
+  };
+}
+
+const hashRate = await closedLoop(
+  `raw argon2id hash (m=19456,t=2,p=1), ${concurrency} in flight`,
+  concurrency,
+  async () => {
+    await hash(PASSWORD, ARGON2_OPTIONS);
+  },
+);
+
+const server = await startProcess(
+  'src/main.ts',
+  {
+    NODE_ENV: process.env.DATABASE_URL && process.env.REDIS_URL ? 'production' : 'development',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+    DATA_DIR: `./data/bench-auth-${Date.now()}`,
+    DATABASE_URL: process.env.DATABASE_URL,
+    REDIS_URL: process.env.REDIS_URL,
+    JWT_SECRET: 'bench-only-secret-0123456789-abcdefghij',
+    CORS_ORIGINS: 'https://bench.invalid',
+    MAX_SESSIONS_PER_USER: '100',
+  },
+  '/api/health/ready',
+);
+
+const rows: Measurement[] = [hashRate];
+try {
+  const stamp = Date.now();
+  const accounts = await Promise.all(
+    Array.from({ length: concurrency }, (_, index) =>
+      trpc(server.url, 'auth.signup', {
+        name: `Bench ${index}`,
+        email: `bench-${stamp}-${index}@example.com`,
+        password: PASSWORD,
+      }),
+    ),
+  );
+  rows.push(
+    await closedLoop(`auth.login, ${concurrency} clients`, concurrency, async (worker) => {
+      await trpc(server.url, 'auth.login', {
+        email: `bench-${stamp}-${worker}@example.com`,
+        password: PASSWORD,
+      });
+    }),
+  );
+  const refreshTokens = accounts.map((account) => account.refreshToken!);
+  rows.push(
+    await closedLoop(`auth.refreshToken (rotating), ${concurrency} clients`, concurrency, async (worker) => {
+      const next = await trpc(server.url, 'auth.refreshToken', { refreshToken: refreshTokens[worker] });
+      refreshTokens[worker] = next.refreshToken!;
+    }),
+  );
+} finally {
+  await server.stop();
+}
+
+process.stdout.write(
+  `\n${seconds} s per row, ${concurrency} concurrent callers, ${availableParallelism()} cores; server: ` +
+    `${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'} + ${process.env.REDIS_URL ? 'Redis' : 'in-process store'}\n`,
+);
+printTable(rows, 'vs hash rate');

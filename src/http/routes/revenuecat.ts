@@ -1,0 +1,63 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Deps } from '../../deps.js';
+import { toFieldIssues } from '../../lib/errors.js';
+import { applyRevenuecatEvent } from '../../modules/users/revenuecat.js';
+import { revenuecatWebhookBody } from '../../modules/users/schema.js';
+import { errorResponse } from '../errors.js';
+import type { RequestIdVariables } from '../middleware/request-id.js';
+
+/** RevenueCat deliveries are a few kilobytes; anything far larger is not from them. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/**
+ * `POST /api/webhooks/revenuecat`: RevenueCat's server-to-server purchase events. RevenueCat sends the
+ * configured value as `Authorization`; we expect `Bearer <REVENUECAT_WEBHOOK_SECRET>`, compared as SHA-256
+ * digests in constant time so neither content nor length leaks. 503 while no secret is configured, 401
+ * for a wrong one, 400 for a body that is not a RevenueCat event; 200 otherwise, including for events we
+ * ignore, because RevenueCat retries every other answer.
+ */
+export function createRevenuecatRoutes(deps: Deps) {
+  const secret = deps.env.REVENUECAT_WEBHOOK_SECRET;
+  const expected = secret ? digest(`Bearer ${secret}`) : null;
+
+  return new Hono<{ Variables: RequestIdVariables & { clientIp?: string } }>().post(
+    '/',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => errorResponse(c, 'PAYLOAD_TOO_LARGE', 'Webhook body too large'),
+    }),
+    async function revenuecatWebhook(c) {
+      if (!expected) return errorResponse(c, 'SERVICE_UNAVAILABLE', 'RevenueCat webhook is not configured');
+      if (!timingSafeEqual(digest(c.req.header('authorization') ?? ''), expected)) {
+        return errorResponse(c, 'UNAUTHORIZED', 'Invalid webhook authorization');
+      }
+
+      let json: unknown;
+      try {
+        json = await c.req.json();
+      } catch {
+        return errorResponse(c, 'BAD_REQUEST', 'Body must be JSON');
+      }
+      const parsed = revenuecatWebhookBody.safeParse(json);
+      if (!parsed.success) {
+        return errorResponse(c, 'VALIDATION_ERROR', 'Not a RevenueCat webhook event', {
+          issues: toFieldIssues(parsed.error.issues),
+        });
+      }
+
+      const outcome = await applyRevenuecatEvent(deps, parsed.data.event, {
+        ip: c.get('clientIp') ?? null,
+        userAgent: c.req.header('user-agent')?.slice(0, 512) ?? null,
+      });
+      deps.log.info(
+        { evt: 'revenuecat_event', eventId: parsed.data.event.id, type: parsed.data.event.type, outcome },
+        'revenuecat webhook',
+      );
+      return c.json(outcome === 'duplicate' ? { received: true, duplicate: true } : { received: true });
+    },
+  );
+}

@@ -1,0 +1,124 @@
+import { createHmac, hkdfSync, randomInt, timingSafeEqual } from 'node:crypto';
+import { and, desc, eq, gt, isNull } from 'drizzle-orm';
+import type { Tx } from '../../db/client.js';
+import { verificationCodes } from '../../db/schema/index.js';
+import type { Deps } from '../../deps.js';
+import { enqueueMail } from '../../integrations/mailer/outbox.js';
+import { AppError } from '../../lib/errors.js';
+
+export type CodePurpose = 'email_verify' | 'password_reset';
+
+const CODE_TTL_MS = 15 * 60_000;
+export const MAX_CODE_ATTEMPTS = 5;
+
+const keys = new Map<string, Buffer>();
+/** HMAC key for code hashes, derived from the JWT secret: six digits hashed without a secret are trivially reversed. */
+function codeKey(secret: string): Buffer {
+  let key = keys.get(secret);
+  if (!key) {
+    key = Buffer.from(hkdfSync('sha256', secret, 'linguamate', 'verification-codes', 32));
+    keys.set(secret, key);
+  }
+  return key;
+}
+
+function hashCode(secret: string, purpose: CodePurpose, email: string, code: string): string {
+  return createHmac('sha256', codeKey(secret)).update(`${purpose}:${email}:${code}`).digest('hex');
+}
+
+const MAIL_TEXT: Record<CodePurpose, { subject: string; text: (code: string) => string }> = {
+  email_verify: {
+    subject: 'Your Linguamate verification code',
+    text: (code) =>
+      `Your Linguamate verification code is ${code}.\n\nIt expires in 15 minutes. If you did not sign up, ignore this email.`,
+  },
+  password_reset: {
+    subject: 'Reset your Linguamate password',
+    text: (code) =>
+      `Your Linguamate password reset code is ${code}.\n\nIt expires in 15 minutes. If you did not ask to reset your password, ignore this email: your password has not changed.`,
+  },
+};
+
+/**
+ * Issues a fresh 6-digit code (15 minutes, 5 attempts, single use), invalidating earlier codes for the
+ * same purpose, and queues the mail in the caller's transaction. Only the code's HMAC is stored.
+ */
+export async function issueCode(
+  deps: Pick<Deps, 'env' | 'clock'>,
+  tx: Tx,
+  target: { userId: string; email: string; purpose: CodePurpose },
+): Promise<void> {
+  const now = deps.clock();
+  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  await tx
+    .update(verificationCodes)
+    .set({ consumedAt: now })
+    .where(
+      and(
+        eq(verificationCodes.email, target.email),
+        eq(verificationCodes.purpose, target.purpose),
+        isNull(verificationCodes.consumedAt),
+      ),
+    );
+  await tx.insert(verificationCodes).values({
+    userId: target.userId,
+    email: target.email,
+    purpose: target.purpose,
+    codeHash: hashCode(deps.env.JWT_SECRET, target.purpose, target.email, code),
+    expiresAt: new Date(now.getTime() + CODE_TTL_MS),
+  });
+  const mail = MAIL_TEXT[target.purpose];
+  await enqueueMail(tx, {
+    userId: target.userId,
+    kind: target.purpose,
+    to: target.email,
+    subject: mail.subject,
+    text: mail.text(code),
+  });
+}
+
+/**
+ * Checks and consumes a code inside the caller's transaction. Wrong codes count against the code's
+ * attempts (the count commits even though the caller's change does not happen). Throws BAD_REQUEST
+ * "Invalid or expired code" for every failure, so the answer never tells which one it was.
+ */
+export async function consumeCode(
+  deps: Pick<Deps, 'env' | 'clock' | 'db'>,
+  target: { email: string; purpose: CodePurpose; code: string },
+  then: (tx: Tx, userId: string | null) => Promise<void>,
+): Promise<void> {
+  const now = deps.clock();
+  const outcome = await deps.db.transaction(async (tx) => {
+    const [row] = await tx
+      .select()
+      .from(verificationCodes)
+      .where(
+        and(
+          eq(verificationCodes.email, target.email),
+          eq(verificationCodes.purpose, target.purpose),
+          isNull(verificationCodes.consumedAt),
+          gt(verificationCodes.expiresAt, now),
+        ),
+      )
+      .orderBy(desc(verificationCodes.createdAt))
+      .limit(1)
+      .for('update');
+    if (!row || row.attempts >= MAX_CODE_ATTEMPTS) return 'invalid' as const;
+    const expected = Buffer.from(row.codeHash, 'hex');
+    const given = Buffer.from(
+      hashCode(deps.env.JWT_SECRET, target.purpose, target.email, target.code),
+      'hex',
+    );
+    if (!timingSafeEqual(expected, given)) {
+      await tx
+        .update(verificationCodes)
+        .set({ attempts: row.attempts + 1 })
+        .where(eq(verificationCodes.id, row.id));
+      return 'invalid' as const;
+    }
+    await tx.update(verificationCodes).set({ consumedAt: now }).where(eq(verificationCodes.id, row.id));
+    await then(tx, row.userId);
+    return 'ok' as const;
+  });
+  if (outcome === 'invalid') throw new AppError('BAD_REQUEST', 'Invalid or expired code');
+}

@@ -1,0 +1,96 @@
+import { SignJWT, UnsecuredJWT } from 'jose';
+import { appRouter } from '../src/trpc/router.js';
+import { TEST_JWT_SECRET, type TestApp } from './harness.js';
+
+/**
+ * Procedures anyone may call. Every other procedure of the router must refuse a request without a valid
+ * access token: the authorization suite checks that for each one, so a new procedure is protected unless
+ * it is deliberately listed here.
+ */
+export const PUBLIC_PROCEDURES = new Set([
+  'example.hi',
+  'auth.login',
+  'auth.signin',
+  'auth.signup',
+  'auth.refreshToken',
+  'auth.verifyEmail',
+  'auth.requestPasswordReset',
+  'auth.resetPassword',
+  'lessons.getAll',
+  'lessons.getById',
+]);
+
+type ProcedureType = 'query' | 'mutation' | 'subscription';
+
+export function allProcedures(): { path: string; type: ProcedureType }[] {
+  return Object.entries(
+    appRouter._def.procedures as unknown as Record<string, { _def: { type: ProcedureType } }>,
+  ).map(([path, procedure]) => ({ path, type: procedure._def.type }));
+}
+
+export const protectedProcedures = () => allProcedures().filter(({ path }) => !PUBLIC_PROCEDURES.has(path));
+export const adminProcedures = () => protectedProcedures().filter(({ path }) => path.startsWith('admin.'));
+
+/** Calls one procedure over HTTP the way httpBatchLink does, with the given Authorization header. */
+export function callProcedure(
+  t: TestApp,
+  procedure: { path: string; type: ProcedureType },
+  authorization: string | null,
+  input: unknown = {},
+): Promise<Response> {
+  const headers: Record<string, string> = authorization ? { authorization } : {};
+  const batch = JSON.stringify({ 0: { json: input } });
+  if (procedure.type === 'query') {
+    return t.request(`/api/trpc/${procedure.path}?batch=1&input=${encodeURIComponent(batch)}`, { headers });
+  }
+  return t.request(`/api/trpc/${procedure.path}?batch=1`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: batch,
+  });
+}
+
+const claims = (sessionId: string) => ({ sid: sessionId, type: 'access', role: 'user' });
+
+/** Access tokens that must all be refused, built for a real user and session. */
+export async function badTokens(userId: string, sessionId: string): Promise<Record<string, string>> {
+  const key = new TextEncoder().encode(TEST_JWT_SECRET);
+  const base = () =>
+    new SignJWT(claims(sessionId))
+      .setSubject(userId)
+      .setIssuer('linguamate-api')
+      .setAudience('linguamate-app')
+      .setJti(crypto.randomUUID());
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    malformed: 'Bearer not.a.jwt',
+    'not bearer': `Basic ${Buffer.from('a:b').toString('base64')}`,
+    expired: `Bearer ${await base()
+      .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
+      .setIssuedAt(now - 3600)
+      .setExpirationTime(now - 1800)
+      .sign(key)}`,
+    'bad signature': `Bearer ${await base()
+      .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode('another-secret-another-secret-0123456789'))}`,
+    'alg none': `Bearer ${new UnsecuredJWT(claims(sessionId))
+      .setSubject(userId)
+      .setIssuer('linguamate-api')
+      .setAudience('linguamate-app')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .setJti('x')
+      .encode()}`,
+    'wrong audience': `Bearer ${await new SignJWT(claims(sessionId))
+      .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
+      .setSubject(userId)
+      .setIssuer('linguamate-api')
+      .setAudience('another-app')
+      .setJti('x')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(key)}`,
+  };
+}
