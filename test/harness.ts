@@ -88,13 +88,23 @@ export interface TestAppOptions {
   env?: Record<string, string | undefined>;
   /** Use this database instead of the worker's shared one (the caller closes it). */
   database?: Database;
+  /**
+   * Run the mail dispatcher, delivering only mail to this domain: the outbox table is shared by every test
+   * app on the database, so each mailing test owns a domain and never sends another test's messages.
+   */
+  mailDomain?: string;
 }
 
 /** Builds the real app on the real dependencies of this run, capturing its logs. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const logs = new CapturedLogs();
   const database = options.database ?? (await testDatabase());
-  const deps = await createDeps(testEnv(options.env), { logDestination: logs, database });
+  const deps = await createDeps(testEnv(options.env), {
+    logDestination: logs,
+    database,
+    ...(options.mailDomain && { mailer: { dispatcher: { onlyDomain: options.mailDomain, pollIntervalMs: 100 } } }),
+  });
+  if (options.mailDomain) deps.mailer.start();
   const app = createApp(deps);
   let server: HttpServer | undefined;
 

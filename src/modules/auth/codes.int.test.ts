@@ -10,7 +10,7 @@ let anonymous: TrpcClient;
 
 beforeAll(async () => {
   smtp = await startSmtpServer();
-  t = await createTestApp({ env: { SMTP_URL: smtp.url } });
+  t = await createTestApp({ env: { SMTP_URL: smtp.url }, mailDomain: DOMAIN });
   anonymous = await clientWithToken(t, null);
 });
 afterAll(async () => {
@@ -19,7 +19,8 @@ afterAll(async () => {
 });
 
 const codeIn = (text: string) => /\b(\d{6})\b/.exec(text)?.[1] ?? '';
-const newEmail = () => `${unique('mail')}@example.com`;
+const DOMAIN = 'codes-test.example';
+const newEmail = () => `${unique('mail')}@${DOMAIN}`;
 
 describe('email verification through a real SMTP server', () => {
   it('mails a code at signup that verifies the address once', async () => {
@@ -86,7 +87,7 @@ describe('password reset through a real SMTP server', () => {
   });
 
   it('resets with the mailed code, ends every session and lifts a lockout', async () => {
-    const alice = await createUser(t);
+    const alice = await createUser(t, { email: newEmail() });
     await t.deps.db.execute(
       sql`update users set locked_until = now() + interval '1 hour' where id = ${alice.user.id}`,
     );
@@ -118,7 +119,7 @@ describe('password reset through a real SMTP server', () => {
   });
 
   it('refuses a reset to one of the last five passwords', async () => {
-    const alice = await createUser(t);
+    const alice = await createUser(t, { email: newEmail() });
     await anonymous.auth.requestPasswordReset.mutate({ email: alice.user.email });
     const code = codeIn((await smtp.waitForMessage(alice.user.email)).text);
     await expect(
@@ -129,7 +130,7 @@ describe('password reset through a real SMTP server', () => {
 
 describe('email change', () => {
   it('stores a new email unverified and mails a code to the new address', async () => {
-    const alice = await createUser(t, { emailVerified: true });
+    const alice = await createUser(t, { emailVerified: true, email: newEmail() });
     const email = newEmail();
     const updated = await alice.client.auth.updateProfile.mutate({ email, displayName: 'Alice B' });
     expect(updated).toMatchObject({ email, emailVerified: false, displayName: 'Alice B' });

@@ -1,0 +1,71 @@
+import { Counter } from 'prom-client';
+import type { Deps } from '../../deps.js';
+import {
+  createMailDispatcher,
+  enqueueMail,
+  type MailDispatcher,
+  type MailDispatcherOptions,
+} from './outbox.js';
+import { createSmtpTransport, type SmtpTransport, type SmtpTransportOptions } from './smtp-transport.js';
+
+export { maskAddress } from './mask.js';
+export type { EnqueueMailInput, MailDispatcher, MailKind, MailOutcome } from './outbox.js';
+export { enqueueMail } from './outbox.js';
+export type { MailMessage, MailTransport } from './types.js';
+
+export interface Mailer {
+  /** `enqueueMail`: pass the caller's transaction, then `dispatcher.wake()` after it commits. */
+  enqueue: typeof enqueueMail;
+  dispatcher: MailDispatcher;
+  /** null when SMTP_URL is not set: mail is held in the outbox and announced (masked) in the log. */
+  transport: SmtpTransport | null;
+}
+
+export interface MailerOverrides {
+  transport?: Partial<Omit<SmtpTransportOptions, 'url' | 'from' | 'log'>>;
+  dispatcher?: Partial<Omit<MailDispatcherOptions, 'db' | 'log' | 'transport'>>;
+}
+
+const OUTCOMES = ['sent', 'failed', 'abandoned'] as const;
+
+/**
+ * Wires the mail outbox: SMTP (with timeout, retries and circuit breaker) when `env.SMTP_URL` is set,
+ * otherwise a dispatcher that holds messages. Counts outcomes in `mail_messages_total{outcome}`.
+ * Does not start the dispatcher: the process entry point does (and stops it on shutdown).
+ */
+export function createMailer(
+  deps: Pick<Deps, 'db' | 'log' | 'env' | 'metrics' | 'clock'>,
+  overrides: MailerOverrides = {},
+): Mailer {
+  const log = deps.log.child({ component: 'mailer' });
+  const transport = deps.env.SMTP_URL
+    ? createSmtpTransport({ ...overrides.transport, url: deps.env.SMTP_URL, from: deps.env.MAIL_FROM, log })
+    : null;
+  const counter = mailCounter(deps.metrics.registry);
+  const dispatcher = createMailDispatcher({
+    clock: deps.clock,
+    ...overrides.dispatcher,
+    db: deps.db,
+    log,
+    transport,
+    onOutcome: (outcome) => {
+      counter.inc({ outcome });
+      overrides.dispatcher?.onOutcome?.(outcome);
+    },
+  });
+  return { enqueue: enqueueMail, dispatcher, transport };
+}
+
+function mailCounter(registry: Deps['metrics']['registry']): Counter<'outcome'> {
+  const name = 'mail_messages_total';
+  const existing = registry.getSingleMetric(name);
+  if (existing) return existing as Counter<'outcome'>;
+  const counter = new Counter({
+    name,
+    help: 'Mail dispatch outcomes: sent, failed (rescheduled) and abandoned',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  for (const outcome of OUTCOMES) counter.inc({ outcome }, 0);
+  return counter;
+}
