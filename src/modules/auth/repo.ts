@@ -82,7 +82,11 @@ export async function activeSessions(db: Db | Tx, userId: string, now: Date): Pr
     .orderBy(asc(authSessions.lastSeenAt), asc(authSessions.createdAt));
 }
 
-/** A refresh token with its session, the session row locked so concurrent refreshes serialise on it. */
+/**
+ * A refresh token with its session, both rows locked so concurrent refreshes of one token serialise: the
+ * second waits, then sees the first one's rotation (locking only the session would let it read the token
+ * row as it was before the first committed).
+ */
 export async function findRefreshTokenForUpdate(
   tx: Tx,
   tokenHash: string,
@@ -93,7 +97,7 @@ export async function findRefreshTokenForUpdate(
     .innerJoin(authSessions, eq(authSessions.id, refreshTokens.sessionId))
     .where(eq(refreshTokens.tokenHash, tokenHash))
     .limit(1)
-    .for('update', { of: authSessions });
+    .for('update');
   return row ?? null;
 }
 
@@ -108,8 +112,14 @@ export async function lastRotatedTokenId(tx: Tx, sessionId: string): Promise<str
   return row?.id ?? null;
 }
 
-export async function markTokenRotated(tx: Tx, tokenId: string, at: Date): Promise<void> {
-  await tx.update(refreshTokens).set({ rotatedAt: at }).where(eq(refreshTokens.id, tokenId));
+/** Marks the token rotated if nobody else has; false when it already was (a lost race). */
+export async function markTokenRotated(tx: Tx, tokenId: string, at: Date): Promise<boolean> {
+  const rows = await tx
+    .update(refreshTokens)
+    .set({ rotatedAt: at })
+    .where(and(eq(refreshTokens.id, tokenId), isNull(refreshTokens.rotatedAt)))
+    .returning({ id: refreshTokens.id });
+  return rows.length === 1;
 }
 
 export async function touchSession(

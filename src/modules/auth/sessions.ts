@@ -100,7 +100,7 @@ export async function refreshSession(deps: SessionDeps, refreshToken: string, cl
       if (!user) return { kind: 'invalid' };
       const next = newRefreshToken();
       const expiresAt = new Date(now.getTime() + deps.env.REFRESH_TOKEN_TTL_DAYS * DAY_MS);
-      await repo.markTokenRotated(tx, token.id, now);
+      if (!(await repo.markTokenRotated(tx, token.id, now))) return { kind: 'retry' };
       await repo.insertRefreshToken(tx, { sessionId: session.id, tokenHash: hashToken(next), expiresAt });
       await repo.touchSession(tx, session.id, {
         lastSeenAt: now,
