@@ -31,7 +31,7 @@ export interface TestUser {
  */
 export async function createUser(
   t: TestApp,
-  overrides: Partial<Pick<User, 'email' | 'name' | 'role' | 'isPremium' | 'timezone' | 'emailVerified'>> = {},
+  overrides: Partial<Pick<User, 'email' | 'name' | 'role' | 'timezone' | 'emailVerified'>> = {},
 ): Promise<TestUser> {
   passwordHash ??= hashPassword(TEST_PASSWORD);
   const email = overrides.email ?? `user-${randomUUID().slice(0, 12)}@example.com`;
@@ -41,7 +41,6 @@ export async function createUser(
       name: overrides.name ?? 'Test User',
       passwordHash: await passwordHash!,
       role: overrides.role ?? 'user',
-      isPremium: overrides.isPremium ?? false,
       timezone: overrides.timezone ?? 'UTC',
       emailVerified: overrides.emailVerified ?? false,
     });

@@ -102,7 +102,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const deps = await createDeps(testEnv(options.env), {
     logDestination: logs,
     database,
-    ...(options.mailDomain && { mailer: { dispatcher: { onlyDomain: options.mailDomain, pollIntervalMs: 100 } } }),
+    ...(options.mailDomain && {
+      mailer: { dispatcher: { onlyDomain: options.mailDomain, pollIntervalMs: 100 } },
+    }),
   });
   if (options.mailDomain) deps.mailer.start();
   const app = createApp(deps);

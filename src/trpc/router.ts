@@ -2,6 +2,7 @@ import { auditEvents } from '../modules/audit/router.js';
 import { accountDataRouter, authRouter } from '../modules/auth/router.js';
 import { exampleRouter } from '../modules/example/router.js';
 import { lessonsRouter } from '../modules/lessons/router.js';
+import { adminUsersRouter, usersRouter } from '../modules/users/router.js';
 import { mergeRouters, router } from './init.js';
 
 /**
@@ -11,7 +12,7 @@ import { mergeRouters, router } from './init.js';
 export const appRouter = router({
   example: exampleRouter,
   auth: authRouter,
-  user: mergeRouters(router({}), accountDataRouter),
+  user: mergeRouters(usersRouter, accountDataRouter),
   lessons: lessonsRouter,
   chat: router({}),
   analytics: router({}),
@@ -20,7 +21,7 @@ export const appRouter = router({
   leaderboard: router({}),
   dialogue: router({}),
   tutorData: router({}),
-  admin: router({ auditEvents }),
+  admin: mergeRouters(router({ auditEvents }), adminUsersRouter),
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
-import { type User, userSettings, userStats, users } from '../../db/schema/index.js';
+import { type User, userBadges, userSettings, userStats, users } from '../../db/schema/index.js';
+import { activeEntitlementExists } from './repo.js';
 
 /**
  * The user as the app sees it (api-contract §3.3 UserRecord and §3.4 profile), assembled from users,
@@ -55,23 +56,56 @@ export interface UserDto {
   };
 }
 
-/** Loads one user's profile, or null when the account does not exist. */
-export async function loadUserProfile(db: Db | Tx, userId: string): Promise<UserDto | null> {
-  const [row] = await db
-    .select({ user: users, settings: userSettings, stats: userStats })
-    .from(users)
-    .leftJoin(userSettings, eq(userSettings.userId, users.id))
-    .leftJoin(userStats, eq(userStats.userId, users.id))
-    .where(eq(users.id, userId))
-    .limit(1);
+/**
+ * Loads one user's profile, or null when the account does not exist. `isPremium` is derived from the
+ * entitlements active at `now` (an expiry takes effect without any event), badges from user_badges.
+ */
+export async function loadUserProfile(
+  db: Db | Tx,
+  userId: string,
+  now: Date = new Date(),
+): Promise<UserDto | null> {
+  const [[row], badgeRows] = await Promise.all([
+    db
+      .select({
+        user: users,
+        settings: userSettings,
+        stats: userStats,
+        isPremium: activeEntitlementExists(userId, now),
+      })
+      .from(users)
+      .leftJoin(userSettings, eq(userSettings.userId, users.id))
+      .leftJoin(userStats, eq(userStats.userId, users.id))
+      .where(eq(users.id, userId))
+      .limit(1),
+    db
+      .select({ badgeId: userBadges.badgeId })
+      .from(userBadges)
+      .where(eq(userBadges.userId, userId))
+      .orderBy(asc(userBadges.unlockedAt), asc(userBadges.badgeId)),
+  ]);
   if (!row) return null;
-  return toUserDto(row.user, row.settings, row.stats);
+  return toUserDto(row.user, row.settings, row.stats, {
+    isPremium: Boolean(row.isPremium),
+    badges: badgeRows.map((badge) => badge.badgeId),
+  });
 }
 
 type SettingsRow = typeof userSettings.$inferSelect;
 type StatsRow = typeof userStats.$inferSelect;
 
-export function toUserDto(user: User, settings: SettingsRow | null, stats: StatsRow | null): UserDto {
+/** What the users row alone cannot tell. Without it, the stored premium flag and no badges are used. */
+export interface ProfileExtras {
+  isPremium: boolean;
+  badges: string[];
+}
+
+export function toUserDto(
+  user: User,
+  settings: SettingsRow | null,
+  stats: StatsRow | null,
+  extras?: ProfileExtras,
+): UserDto {
   return {
     id: user.id,
     email: user.email,
@@ -81,7 +115,7 @@ export function toUserDto(user: User, settings: SettingsRow | null, stats: Stats
     avatarUrl: user.avatarUrl,
     role: user.role,
     createdAt: user.createdAt,
-    isPremium: user.isPremium,
+    isPremium: extras?.isPremium ?? user.isPremium,
     emailVerified: user.emailVerified,
     twoFactorEnabled: user.twoFactorEnabled,
     securityLevel: user.securityLevel,
@@ -107,7 +141,7 @@ export function toUserDto(user: User, settings: SettingsRow | null, stats: Stats
       lastActiveDate: stats?.lastActiveDate ?? '',
       messagesUsedToday: stats?.messagesUsedToday ?? 0,
       lastMessageDate: stats?.lastMessageDate ?? '',
-      badges: [],
+      badges: extras?.badges ?? [],
     },
     settings: {
       darkMode: settings?.darkMode ?? false,

@@ -1,0 +1,57 @@
+import { AppError } from '../../lib/errors.js';
+import { localDate, resolveTimeZone } from './local-date.js';
+import type { UserDto } from './profile.js';
+import * as repo from './repo.js';
+import type { CanSendMessageDto } from './schema.js';
+import { type Actor, requireProfile, type UsersDeps } from './service.js';
+
+/** Free-tier chat messages per calendar day in the user's own time zone (api-contract §3.4, §7.4). */
+export const FREE_DAILY_MESSAGES = 5;
+
+/**
+ * `user.canSendMessage`: whether the caller may send a chat message now and how many remain today.
+ * Premium is always `{canSend: true, messagesLeft: -1}`, on a new day too (the mock answered 5 there).
+ * Throws NOT_FOUND if the account no longer exists.
+ */
+export async function canSendMessage(deps: UsersDeps, actor: Actor): Promise<CanSendMessageDto> {
+  const now = deps.clock();
+  const state = await repo.findQuotaState(deps.db, actor.userId, now);
+  if (!state) throw new AppError('NOT_FOUND', 'User not found');
+  if (state.isPremium) return { canSend: true, messagesLeft: -1 };
+  const today = localDate(resolveTimeZone(state.timezone), now);
+  // A stored date after today (the user moved west) still counts as today: see countMessageIfAllowed.
+  const used = state.lastMessageDate && state.lastMessageDate >= today ? (state.messagesUsedToday ?? 0) : 0;
+  const messagesLeft = Math.max(0, FREE_DAILY_MESSAGES - used);
+  return { canSend: messagesLeft > 0, messagesLeft };
+}
+
+/**
+ * `user.incrementMessageCount`: counts one chat message (today's count, restarted at the user's local
+ * midnight, and the lifetime total) and returns the profile. The check and the count are one statement,
+ * so a burst of concurrent calls cannot exceed the free allowance.
+ * Throws RATE_LIMITED when a free user has used today's messages, NOT_FOUND if the account is gone.
+ */
+export async function incrementMessageCount(deps: UsersDeps, actor: Actor): Promise<UserDto> {
+  const now = deps.clock();
+  const state = await repo.findQuotaState(deps.db, actor.userId, now);
+  if (!state) throw new AppError('NOT_FOUND', 'User not found');
+  const params = {
+    userId: actor.userId,
+    today: localDate(resolveTimeZone(state.timezone), now),
+    now,
+    dailyLimit: FREE_DAILY_MESSAGES,
+  };
+  let counted = await repo.countMessageIfAllowed(deps.db, params);
+  if (!counted && state.messagesUsedToday === null) {
+    // The account predates its stats row (left join gave nulls): create it and count once more.
+    await repo.ensureStatsRow(deps.db, actor.userId);
+    counted = await repo.countMessageIfAllowed(deps.db, params);
+  }
+  if (!counted) {
+    throw new AppError(
+      'RATE_LIMITED',
+      `Daily limit of ${FREE_DAILY_MESSAGES} messages reached; it resets at midnight or with Premium`,
+    );
+  }
+  return requireProfile(deps, actor.userId);
+}
