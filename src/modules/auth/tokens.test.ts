@@ -24,6 +24,18 @@ const header = (token: string) =>
 const payload = (token: string) =>
   JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
 
+/** A token built by hand, to try what the verifier must refuse. */
+const forge = (options: { alg?: string; kid?: string; type?: string; secret?: string }) =>
+  new SignJWT({ sid: claims.sessionId, type: options.type ?? 'access', role: 'user' })
+    .setProtectedHeader({ alg: options.alg ?? 'HS256', kid: options.kid ?? 'k1' })
+    .setSubject(claims.userId)
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .setIssuer('linguamate-api')
+    .setAudience('linguamate-app')
+    .setJti('x')
+    .sign(new TextEncoder().encode(options.secret ?? OLD_SECRET));
+
 describe('access tokens', () => {
   it('carry sub, sid, type, iat, exp, iss, aud, jti and the key id, and verify', async () => {
     const token = await signAccessToken(oldRing, claims);
@@ -64,15 +76,7 @@ describe('access tokens', () => {
     expect(await verifyAccessToken(oldRing, `${h}.${p}.${s!.slice(0, -2)}AA`)).toBeNull();
     const forged = Buffer.from(JSON.stringify({ ...payload(token), role: 'admin' })).toString('base64url');
     expect(await verifyAccessToken(oldRing, `${h}.${forged}.${s}`)).toBeNull();
-    const unknownKid = await new SignJWT({ sid: claims.sessionId, type: 'access', role: 'user' })
-      .setProtectedHeader({ alg: 'HS256', kid: 'k9' })
-      .setSubject(claims.userId)
-      .setIssuedAt()
-      .setExpirationTime('5m')
-      .setIssuer('linguamate-api')
-      .setAudience('linguamate-app')
-      .setJti('x')
-      .sign(new TextEncoder().encode(OLD_SECRET));
+    const unknownKid = await forge({ kid: 'k9' });
     expect(await verifyAccessToken(oldRing, unknownKid)).toBeNull();
   });
 
@@ -86,15 +90,7 @@ describe('access tokens', () => {
       .setJti('x')
       .encode();
     expect(await verifyAccessToken(oldRing, none)).toBeNull();
-    const hs512 = await new SignJWT({ sid: claims.sessionId, type: 'access', role: 'user' })
-      .setProtectedHeader({ alg: 'HS512', kid: 'k1' })
-      .setSubject(claims.userId)
-      .setIssuedAt()
-      .setExpirationTime('5m')
-      .setIssuer('linguamate-api')
-      .setAudience('linguamate-app')
-      .setJti('x')
-      .sign(new TextEncoder().encode(OLD_SECRET.repeat(2)));
+    const hs512 = await forge({ alg: 'HS512', secret: OLD_SECRET.repeat(2) });
     expect(await verifyAccessToken(oldRing, hs512)).toBeNull();
   });
 
@@ -103,15 +99,7 @@ describe('access tokens', () => {
     const otherIssuer = ringWith({ JWT_SECRET: OLD_SECRET, JWT_ISSUER: 'someone-else' });
     expect(await verifyAccessToken(oldRing, await signAccessToken(otherAudience, claims))).toBeNull();
     expect(await verifyAccessToken(oldRing, await signAccessToken(otherIssuer, claims))).toBeNull();
-    const refreshType = await new SignJWT({ sid: claims.sessionId, type: 'refresh', role: 'user' })
-      .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
-      .setSubject(claims.userId)
-      .setIssuedAt()
-      .setExpirationTime('5m')
-      .setIssuer('linguamate-api')
-      .setAudience('linguamate-app')
-      .setJti('x')
-      .sign(new TextEncoder().encode(OLD_SECRET));
+    const refreshType = await forge({ type: 'refresh' });
     expect(await verifyAccessToken(oldRing, refreshType)).toBeNull();
   });
 });
