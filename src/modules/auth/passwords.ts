@@ -32,7 +32,7 @@ export async function burnPasswordCheck(password: string): Promise<void> {
 }
 
 const COMMON_PASSWORDS: ReadonlySet<string> = new Set(
-  readFileSync(path.join(projectRoot, 'src', 'modules', 'auth', 'data', 'common-passwords.txt'), 'utf8')
+  readFileSync(path.join(projectRoot, 'src', 'modules', 'auth', 'wordlists', 'common-passwords.txt'), 'utf8')
     .split('\n')
     .map((line) => line.trim().toLowerCase())
     .filter(Boolean),
