@@ -3,7 +3,7 @@ import { runMigrations } from './db/migrate.js';
 import { seedIfNeeded } from './db/seed/seed.js';
 import { closeDeps, createDeps, type Deps } from './deps.js';
 import { createApp } from './http/app.js';
-import { type HttpServer, startHttpServer } from './http/server.js';
+import { type HttpServer, serverLimitsFrom, startHttpServer } from './http/server.js';
 
 /** HTTP entry point: env -> deps -> migrations and seed -> app -> listen; graceful shutdown on signals. */
 async function main(): Promise<void> {
@@ -32,7 +32,13 @@ async function main(): Promise<void> {
   if (env.MIGRATE_ON_START) await runMigrations(deps.db, log);
   if (env.SEED_ON_START) await seedIfNeeded(deps.db, log);
 
-  const http = await startHttpServer({ app: createApp(deps), port: env.PORT, host: env.HOST, log });
+  const http = await startHttpServer({
+    app: createApp(deps),
+    port: env.PORT,
+    host: env.HOST,
+    log,
+    limits: serverLimitsFrom(env),
+  });
   deps.mailer.start();
   log.info(
     { url: http.url, database: deps.database.kind, store: deps.kv.kind, version: deps.version },

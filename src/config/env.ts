@@ -114,6 +114,15 @@ const envSchema = z.object({
   CORS_ORIGINS: originList.optional(),
 
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+  REQUEST_DEADLINE_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(10_000_000).default(100_000),
+  TRPC_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(20),
+  HTTP_MAX_HEADER_BYTES: z.coerce.number().int().min(1_024).max(65_536).default(16_384),
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(65_000),
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  CORS_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LESSON_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   RESPONSE_CACHE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(60),
@@ -188,7 +197,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     ...env,
     JWT_SECRET: env.JWT_SECRET ?? randomBytes(48).toString('base64url'),
     JWT_SECRET_EPHEMERAL: env.JWT_SECRET === undefined,
-    CORS_ORIGINS: Object.freeze(env.CORS_ORIGINS ?? []),
+    // Development without a list: the Expo web dev servers, so `npm start` works with the app as it is.
+    CORS_ORIGINS: Object.freeze(
+      env.CORS_ORIGINS ??
+        (env.NODE_ENV === 'development' ? ['http://localhost:8081', 'http://localhost:19006'] : []),
+    ),
     JWT_PREVIOUS_KEYS: Object.freeze(env.JWT_PREVIOUS_KEYS ?? []),
   });
 }

@@ -1,15 +1,19 @@
 import { trpcServer } from '@hono/trpc-server';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { CONTENT_VERSION } from '../db/seed/content/index.js';
 import type { Deps } from '../deps.js';
 import { createCallerResolver } from '../modules/auth/caller.js';
 import { type Caller, type CallerResolver, createContextFactory } from '../trpc/context.js';
 import { appCodeOf, type ProcedureMeta } from '../trpc/init.js';
 import { appRouter } from '../trpc/router.js';
-import { createErrorHandler, notFound } from './errors.js';
+import { createErrorHandler, errorResponse, notFound } from './errors.js';
 import { createAccessLog } from './middleware/access-log.js';
+import { createCors } from './middleware/cors.js';
+import { createDeadline } from './middleware/deadline.js';
 import { createRequestId, type RequestIdVariables } from './middleware/request-id.js';
 import { createResponseCache } from './middleware/response-cache.js';
+import { createSecurityHeaders } from './middleware/security-headers.js';
 import { createHealthRoutes } from './routes/health.js';
 import { createMetricsRoutes } from './routes/metrics.js';
 import { createRevenuecatRoutes } from './routes/revenuecat.js';
@@ -54,6 +58,16 @@ export function createApp(deps: Deps, options: AppOptions = {}): App {
       trpcPrefix: `${TRPC_ENDPOINT}/`,
     }),
   );
+  app.use('*', createSecurityHeaders({ hsts: deps.env.NODE_ENV === 'production' }));
+  app.use('*', createCors({ origins: deps.env.CORS_ORIGINS, maxAgeSeconds: deps.env.CORS_MAX_AGE_SECONDS }));
+  app.use('*', createDeadline(deps.env.REQUEST_DEADLINE_MS));
+  const jsonBodyLimit = bodyLimit({
+    maxSize: deps.env.BODY_LIMIT_BYTES,
+    onError: (c) =>
+      errorResponse(c, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${deps.env.BODY_LIMIT_BYTES} bytes`),
+  });
+  app.use(`${TRPC_ENDPOINT}/*`, jsonBodyLimit);
+  app.use('/api/webhooks/*', jsonBodyLimit);
 
   app.route('/api', createStatusRoutes(deps));
   app.route('/api/health', createHealthRoutes(deps));
@@ -64,6 +78,8 @@ export function createApp(deps: Deps, options: AppOptions = {}): App {
   const trpc = trpcServer({
     endpoint: TRPC_ENDPOINT,
     router: appRouter,
+    // One request must not fan out into thousands of procedure calls.
+    maxBatchSize: deps.env.TRPC_MAX_BATCH_SIZE,
     createContext: (_options, c) => createContext(c) as unknown as Promise<Record<string, unknown>>,
     onError({ error, path }) {
       // Expected errors are the client's business; only faults are logged with their stack.
@@ -81,11 +97,10 @@ export function createApp(deps: Deps, options: AppOptions = {}): App {
     }),
   );
   app.use(`${TRPC_ENDPOINT}/*`, async function trpcHandler(c, next) {
-    const response = await trpc(c, next);
-    // tRPC builds its own Response, so headers prepared on the context are not on it. Its headers are
-    // mutable: setting one directly is cheap, unlike c.header() afterwards, which copies the response.
-    response?.headers.set('x-correlation-id', c.get('requestId'));
-    return response;
+    // tRPC answers with a Response of its own. Touching c.res first makes Hono carry the headers earlier
+    // middleware prepared (request id, security, CORS) over to it when the handler returns.
+    void c.res;
+    return trpc(c, next);
   });
 
   app.notFound(notFound);
