@@ -59,6 +59,8 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Env
   return parseEnv({
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
+    // Tests read request lines from the log; the default (errors only) is tested on its own.
+    ACCESS_LOG: 'all',
     JWT_SECRET: TEST_JWT_SECRET,
     DATABASE_URL: inject('databaseUrl') ?? undefined,
     REDIS_URL: inject('redisUrl') ?? undefined,

@@ -113,6 +113,8 @@ const envSchema = z.object({
   ALLOW_DEV_PREMIUM_UPGRADE: booleanFlag.default(false),
   CORS_ORIGINS: originList.optional(),
 
+  ACCESS_LOG: z.enum(['all', 'errors', 'off']).default('errors'),
+  ACCESS_LOG_SLOW_MS: z.coerce.number().int().min(0).max(600_000).default(1_000),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   REQUEST_DEADLINE_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(10_000_000).default(100_000),

@@ -180,3 +180,24 @@ describe('status routes', () => {
     expect(body).toContain('process_cpu_user_seconds_total');
   });
 });
+
+describe('access log modes', () => {
+  it('logs only failing and slow requests by default, yet counts every request', async () => {
+    const quiet = await createTestApp({ env: { ACCESS_LOG: undefined } });
+    try {
+      expect(quiet.deps.env.ACCESS_LOG).toBe('errors');
+      await quiet.request('/api/health/live', { headers: { 'x-correlation-id': 'ok-1' } });
+      await quiet.request('/api/missing', { headers: { 'x-correlation-id': 'bad-1' } });
+      const requestLines = (id: string) =>
+        quiet.logs.withRequestId(id).filter((line) => line.evt === 'http_request');
+      expect(requestLines('ok-1')).toEqual([]);
+      expect(requestLines('bad-1')).toHaveLength(1);
+      const metrics = await (await quiet.request('/metrics')).text();
+      expect(metrics).toMatch(
+        /http_requests_total\{route="\/api\/health\/live",method="GET",status="200"\} 1/,
+      );
+    } finally {
+      await quiet.close();
+    }
+  });
+});

@@ -56,6 +56,8 @@ export function createApp(deps: Deps, options: AppOptions = {}): App {
       metrics: deps.metrics,
       knownProcedures,
       trpcPrefix: `${TRPC_ENDPOINT}/`,
+      mode: deps.env.ACCESS_LOG,
+      slowMs: deps.env.ACCESS_LOG_SLOW_MS,
     }),
   );
   app.use('*', createSecurityHeaders({ hsts: deps.env.NODE_ENV === 'production' }));

@@ -8,14 +8,20 @@ export interface AccessLogOptions {
   /** Procedure names that may appear as metric labels; anything else is counted as unknown. */
   knownProcedures: ReadonlySet<string>;
   trpcPrefix: string;
+  /**
+   * `all`: a line per request. `errors`: only 4xx/5xx answers and requests slower than `slowMs` (every
+   * request still counts in the metrics). `off`: metrics only.
+   */
+  mode: 'all' | 'errors' | 'off';
+  slowMs: number;
 }
 
 /**
- * One log line and one histogram observation per request. Labels are bounded: the matched route pattern,
+ * One histogram observation per request, and a log line per request as `mode` says. Labels are bounded: the matched route pattern,
  * or for tRPC the procedure name (a batch of several counts as `trpc:batch`).
  */
 export function createAccessLog(options: AccessLogOptions): MiddlewareHandler {
-  const { log, metrics, knownProcedures, trpcPrefix } = options;
+  const { log, metrics, knownProcedures, trpcPrefix, mode, slowMs } = options;
 
   const routeLabel = (path: string, routePath: string, status: number): string => {
     if (path.startsWith(trpcPrefix)) {
@@ -55,7 +61,8 @@ export function createAccessLog(options: AccessLogOptions): MiddlewareHandler {
       bound.duration.observe(durationMs / 1000);
       bound.count.inc();
       const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
-      if (accessLogger.isLevelEnabled(level)) {
+      const wanted = mode === 'all' || (mode === 'errors' && (status >= 400 || durationMs >= slowMs));
+      if (wanted && accessLogger.isLevelEnabled(level)) {
         const rounded = Math.round(durationMs * 10) / 10;
         accessLogger[level](
           {

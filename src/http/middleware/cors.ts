@@ -22,7 +22,7 @@ export function createCors(options: CorsOptions): MiddlewareHandler {
   const anyOrigin = options.origins.includes('*');
   const maxAge = String(options.maxAgeSeconds);
 
-  return async function cors(c, next) {
+  return function cors(c, next) {
     const origin = c.req.header('origin');
     if (origin === undefined) return next();
     const explicit = allowed.has(origin);
@@ -30,13 +30,13 @@ export function createCors(options: CorsOptions): MiddlewareHandler {
 
     if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method')) {
       c.header('vary', 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers');
-      if (!permitted) return c.body(null, 204);
+      if (!permitted) return Promise.resolve(c.body(null, 204));
       c.header('access-control-allow-origin', explicit ? origin : '*');
       if (explicit) c.header('access-control-allow-credentials', 'true');
       c.header('access-control-allow-methods', ALLOW_METHODS);
       c.header('access-control-allow-headers', ALLOW_HEADERS);
       c.header('access-control-max-age', maxAge);
-      return c.body(null, 204);
+      return Promise.resolve(c.body(null, 204));
     }
 
     c.header('vary', 'Origin');

@@ -15,7 +15,7 @@ const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * log line carries it. The header is set before `next()`: setting it afterwards rebuilds the response.
  */
 export function createRequestId(): MiddlewareHandler<{ Variables: RequestIdVariables }> {
-  return async function requestId(c, next) {
+  return function requestId(c, next) {
     const incoming = c.req.header('x-correlation-id') ?? c.req.header('x-request-id');
     const id = incoming !== undefined && SAFE_ID.test(incoming) ? incoming : randomUUID();
     c.set('requestId', id);

@@ -32,8 +32,8 @@ export function createSecurityHeaders(options: SecurityHeadersOptions): Middlewa
   ];
   if (options.hsts) headers.push(['strict-transport-security', 'max-age=31536000; includeSubDomains']);
 
-  return async function securityHeaders(c, next) {
+  return function securityHeaders(c, next) {
     for (const [name, value] of headers) c.header(name, value);
-    await next();
+    return next();
   };
 }
