@@ -7,6 +7,7 @@ import { createMailer, type MailerOverrides } from './integrations/mailer/index.
 import { createLogger, type Logger } from './lib/logger.js';
 import { createMetrics, type Metrics } from './lib/metrics.js';
 import { projectRoot } from './lib/project-root.js';
+import { createRateLimits, type RateLimits, type RateLimitsOptions } from './lib/rate-limit/limiter.js';
 import { createMemoryStore } from './lib/store/memory-store.js';
 import { createRedisStore } from './lib/store/redis-store.js';
 import type { KeyValueStore, PubSub, SharedStore } from './lib/store/types.js';
@@ -35,6 +36,8 @@ export interface Deps {
   kv: KeyValueStore;
   pubsub: PubSub;
   metrics: Metrics;
+  /** Per-policy rate limiters on the shared store (Redis, else in-process). */
+  rateLimits: RateLimits;
   keyRing: KeyRing;
   mailer: MailerHandle;
   clock: () => Date;
@@ -48,6 +51,8 @@ export interface DepsOverrides {
   /** Use this database instead of opening one from the environment (tests share one per worker). */
   database?: Database;
   mailer?: MailerOverrides;
+  /** Tests: a key prefix of their own (budgets apart from other tests) and small policies. */
+  rateLimits?: Pick<RateLimitsOptions, 'keyPrefix' | 'policies'>;
 }
 
 /** Opens the database and the shared store chosen by the environment. */
@@ -99,6 +104,7 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
     kv: store.kv,
     pubsub: store.pubsub,
     metrics,
+    rateLimits: createRateLimits({ store, log, metrics, ...overrides.rateLimits }),
     keyRing: createKeyRing(env),
     mailer: mailer.dispatcher,
     clock,

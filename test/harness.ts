@@ -10,6 +10,7 @@ import { closeDeps, createDeps, type Deps } from '../src/deps.js';
 import { type App, createApp } from '../src/http/app.js';
 import { type HttpServer, startHttpServer } from '../src/http/server.js';
 import { createLogger } from '../src/lib/logger.js';
+import type { RateLimitsOptions } from '../src/lib/rate-limit/limiter.js';
 import type { AppRouter } from '../src/trpc/router.js';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-0123456789';
@@ -95,6 +96,11 @@ export interface TestAppOptions {
    * app on the database, so each mailing test owns a domain and never sends another test's messages.
    */
   mailDomain?: string;
+  /**
+   * Rate limit budgets (small ones for rate limit tests) and key prefix. By default each test app counts
+   * under a prefix of its own, so tests (and runs sharing one Redis) never spend each other's budgets.
+   */
+  rateLimits?: Pick<RateLimitsOptions, 'keyPrefix' | 'policies'>;
 }
 
 /** Builds the real app on the real dependencies of this run, capturing its logs. */
@@ -104,6 +110,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const deps = await createDeps(testEnv(options.env), {
     logDestination: logs,
     database,
+    rateLimits: { keyPrefix: unique('rl'), ...options.rateLimits },
     ...(options.mailDomain && {
       mailer: { dispatcher: { onlyDomain: options.mailDomain, pollIntervalMs: 100 } },
     }),

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
 
 /**
@@ -61,6 +62,32 @@ const keyList = z
     ),
   );
 
+/** `127.0.0.1,10.0.0.0/8,loopback`: proxies whose X-Forwarded-For is believed (proxy-addr's syntax). */
+const proxyList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z.array(
+      z
+        .string()
+        .refine(isProxyEntry, 'each entry must be an IP, a CIDR range, loopback, linklocal or uniquelocal'),
+    ),
+  );
+
+function isProxyEntry(value: string): boolean {
+  try {
+    proxyAddr.compile(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function isBareOrigin(value: string): boolean {
   try {
     return new URL(value).origin === value;
@@ -112,6 +139,7 @@ const envSchema = z.object({
   REVENUECAT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   ALLOW_DEV_PREMIUM_UPGRADE: booleanFlag.default(false),
   CORS_ORIGINS: originList.optional(),
+  TRUSTED_PROXIES: proxyList.default([]),
 
   ACCESS_LOG: z.enum(['all', 'errors', 'off']).default('errors'),
   ACCESS_LOG_SLOW_MS: z.coerce.number().int().min(0).max(600_000).default(1_000),

@@ -3,8 +3,15 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { CONTENT_VERSION } from '../db/seed/content/index.js';
 import type { Deps } from '../deps.js';
+import { createClientIpResolver } from '../lib/client-ip.js';
+import { rateLimitHeaders } from '../lib/rate-limit/state.js';
 import { createCallerResolver } from '../modules/auth/caller.js';
-import { type Caller, type CallerResolver, createContextFactory } from '../trpc/context.js';
+import {
+  type Caller,
+  type CallerResolver,
+  createContextFactory,
+  type TrpcContextVariables,
+} from '../trpc/context.js';
 import { appCodeOf, type ProcedureMeta } from '../trpc/init.js';
 import { appRouter } from '../trpc/router.js';
 import { createErrorHandler, errorResponse, notFound } from './errors.js';
@@ -21,7 +28,7 @@ import { createStatusRoutes } from './routes/status.js';
 
 export const TRPC_ENDPOINT = '/api/trpc';
 
-export interface AppVariables extends RequestIdVariables {
+export interface AppVariables extends RequestIdVariables, TrpcContextVariables {
   clientIp?: string;
   caller?: Caller | null;
 }
@@ -76,7 +83,12 @@ export function createApp(deps: Deps, options: AppOptions = {}): App {
   app.route('/metrics', createMetricsRoutes(deps));
   app.route('/api/webhooks/revenuecat', createRevenuecatRoutes(deps));
 
-  const createContext = createContextFactory(deps, options.resolveCaller ?? createCallerResolver(deps));
+  const resolveClientIp = createClientIpResolver(deps.env.TRUSTED_PROXIES);
+  const createContext = createContextFactory(
+    deps,
+    options.resolveCaller ?? createCallerResolver(deps),
+    resolveClientIp,
+  );
   const trpc = trpcServer({
     endpoint: TRPC_ENDPOINT,
     router: appRouter,
@@ -102,7 +114,12 @@ export function createApp(deps: Deps, options: AppOptions = {}): App {
     // tRPC answers with a Response of its own. Touching c.res first makes Hono carry the headers earlier
     // middleware prepared (request id, security, CORS) over to it when the handler returns.
     void c.res;
-    return trpc(c, next);
+    const response = await trpc(c, next);
+    // The procedures have run: their tightest rate limit decision goes out with the answer.
+    const rateLimit = c.get('rateLimit');
+    if (rateLimit)
+      for (const [name, value] of Object.entries(rateLimitHeaders(rateLimit))) c.header(name, value);
+    return response;
   });
 
   app.notFound(notFound);

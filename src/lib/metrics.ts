@@ -8,6 +8,7 @@ export interface Metrics {
   httpInFlight: Gauge;
   procedureDuration: Histogram<'procedure' | 'type' | 'outcome'>;
   cacheFallbacks: Counter<'cache'>;
+  rateLimitFallbacks: Counter<'policy'>;
 }
 
 /**
@@ -50,6 +51,12 @@ export function createMetrics(poolStats: () => PoolStats): Metrics {
       name: 'cache_fallbacks_total',
       help: 'Cache reads or writes that failed and fell back to the source of truth',
       labelNames: ['cache'],
+      registers: [registry],
+    }),
+    rateLimitFallbacks: new Counter({
+      name: 'rate_limit_store_fallbacks_total',
+      help: 'Rate limit checks counted in this process because the shared store (Redis) failed',
+      labelNames: ['policy'],
       registers: [registry],
     }),
   };

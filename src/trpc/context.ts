@@ -1,6 +1,7 @@
-import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context as HonoContext } from 'hono';
 import type { Deps } from '../deps.js';
+import { type ClientIpResolver, createClientIpResolver } from '../lib/client-ip.js';
+import { createRateLimitState, type RateLimitState } from '../lib/rate-limit/state.js';
 
 /** The authenticated caller, filled from the access token by the accounts module. */
 export interface Caller {
@@ -15,30 +16,40 @@ export interface TrpcContext {
   caller: Caller | null;
   ip: string | null;
   userAgent: string | null;
+  /** This request's tightest rate limit decision, filled by the procedures of the batch as they run. */
+  rateLimit: RateLimitState;
 }
 
 /** Resolves the caller from the request. Anonymous until the accounts module verifies tokens here. */
 export type CallerResolver = (c: HonoContext) => Promise<Caller | null>;
 
-export function createContextFactory(deps: Deps, resolveCaller: CallerResolver) {
+/** Hono variables set by `createContext`, for the HTTP layer to read after tRPC has answered. */
+export interface TrpcContextVariables {
+  rateLimit?: RateLimitState;
+}
+
+const peerOnly = createClientIpResolver([]);
+
+/**
+ * Builds the tRPC context of a request. `resolveClientIp` decides which proxies' `X-Forwarded-For` to
+ * believe; by default none (the socket peer is the client). The rate limit holder is also stored on the
+ * Hono context as `rateLimit`, so the HTTP layer can write the `RateLimit-*` headers.
+ */
+export function createContextFactory(
+  deps: Deps,
+  resolveCaller: CallerResolver,
+  resolveClientIp: ClientIpResolver = peerOnly,
+) {
   return async function createContext(c: HonoContext): Promise<TrpcContext> {
+    const rateLimit = createRateLimitState();
+    c.set('rateLimit', rateLimit);
     return {
       deps,
       requestId: c.get('requestId') as string,
       caller: await resolveCaller(c),
-      ip: clientIp(c),
+      ip: resolveClientIp(c),
       userAgent: c.req.header('user-agent')?.slice(0, 512) ?? null,
+      rateLimit,
     };
   };
-}
-
-/** The peer address of the connection (proxy headers are not trusted here). Null without a socket. */
-function clientIp(c: HonoContext): string | null {
-  const cached = c.get('clientIp') as string | undefined;
-  if (cached !== undefined) return cached;
-  try {
-    return getConnInfo(c).remote.address ?? null;
-  } catch {
-    return null;
-  }
 }

@@ -10,6 +10,7 @@ import {
 } from '../lib/errors.js';
 import { findUserById } from '../modules/auth/repo.js';
 import type { TrpcContext } from './context.js';
+import { rateLimitProcedure } from './rate-limit.js';
 
 /** Our error code for any tRPC error: the AppError's own, Zod input failures, or tRPC's mapped. */
 export function appCodeOf(error: TRPCError): ErrorCode {
@@ -83,8 +84,10 @@ export const router = t.router;
 export const mergeRouters = t.mergeRouters;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Anyone may call it. */
-export const publicProcedure = t.procedure.use(baseMiddleware);
+const rateLimitMiddleware = t.middleware(rateLimitProcedure);
+
+/** Anyone may call it, within the rate limit of its policy. */
+export const publicProcedure = t.procedure.use(baseMiddleware).use(rateLimitMiddleware);
 
 /** Requires a verified caller; `ctx.caller` is non-null inside. */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {

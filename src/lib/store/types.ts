@@ -1,3 +1,5 @@
+import type { Redis } from 'ioredis';
+
 /**
  * Small interfaces over the shared fast store. Redis implements them when `REDIS_URL` is set; the in-process
  * implementation serves the single-instance embedded mode. Callers never know which one they have.
@@ -28,6 +30,8 @@ export interface PubSub {
 
 export interface SharedStore {
   kv: KeyValueStore;
+  /** The Redis client, for the Redis implementation only: libraries that speak Redis themselves need it. */
+  redis?: Redis;
   pubsub: PubSub;
   close(): Promise<void>;
 }

@@ -4,7 +4,7 @@ import { AppError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { currentRequestId } from '../../lib/request-context.js';
 import * as repo from './repo.js';
-import type { AuditEventsInput } from './schema.js';
+import { AUDIT_TIME_RANGE, type AuditEventsInput } from './schema.js';
 
 /** Security events the service records. Adding one is a code change, so the list stays reviewable. */
 export type AuditEventName =
@@ -91,10 +91,20 @@ export async function listAuditEvents(deps: { db: Db | Tx }, input: AuditEventsI
   };
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Accepts only what `listAuditEvents` issues: a time in range and a uuid, both as PostgreSQL reads them. */
 function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const [time, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const [time, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const createdAt = new Date(time ?? '');
-  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(createdAt.getTime())) {
+  if (
+    rest.length > 0 ||
+    !id ||
+    !UUID.test(id) ||
+    Number.isNaN(createdAt.getTime()) ||
+    createdAt < AUDIT_TIME_RANGE.min ||
+    createdAt > AUDIT_TIME_RANGE.max
+  ) {
     throw new AppError('BAD_REQUEST', 'Invalid cursor');
   }
   return { createdAt, id };

@@ -1,5 +1,6 @@
 import type { Tx } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
+import { enforceAccountLimit } from '../../lib/rate-limit/enforce.js';
 import { recordAudit } from '../audit/service.js';
 import { loadUserProfile } from '../users/profile.js';
 import { consumeCode, issueCode } from './codes.js';
@@ -11,8 +12,12 @@ import { type ClientInfo, markRevoked, revokeUserSessions } from './sessions.js'
 
 const PASSWORD_HISTORY = 5;
 
-/** Marks the email verified when the code matches. BAD_REQUEST for a wrong, expired or used code. */
+/**
+ * Marks the email verified when the code matches. BAD_REQUEST for a wrong, expired or used code;
+ * RATE_LIMITED past the per-address budget of code operations.
+ */
 export async function verifyEmail(deps: AuthDeps, email: string, code: string, client: ClientInfo) {
+  await enforceAccountLimit(deps.rateLimits, 'email-code-account', email);
   await consumeCode(deps, { email, purpose: 'email_verify', code }, async (tx, userId) => {
     const user = userId ? await repo.findUserById(tx, userId) : null;
     // The code was sent to this address; if the account has since moved to another one, it proves nothing.
@@ -26,8 +31,12 @@ export async function verifyEmail(deps: AuthDeps, email: string, code: string, c
   return { success: true as const };
 }
 
-/** Sends a reset code if the account exists; answers the same either way so it reveals nothing. */
+/**
+ * Sends a reset code if the account exists; answers the same either way so it reveals nothing.
+ * RATE_LIMITED past the per-address budget of code operations (known and unknown addresses alike).
+ */
 export async function requestPasswordReset(deps: AuthDeps, email: string, client: ClientInfo) {
+  await enforceAccountLimit(deps.rateLimits, 'email-code-account', email);
   const sent = await deps.db.transaction(async (tx) => {
     const user = await repo.findUserByEmail(tx, email);
     if (!user) return false;
@@ -44,7 +53,8 @@ export async function requestPasswordReset(deps: AuthDeps, email: string, client
 
 /**
  * Sets a new password with a reset code. The password must pass the policy and differ from the last five;
- * every session of the user ends and a lockout is lifted. BAD_REQUEST for a bad code.
+ * every session of the user ends and a lockout is lifted. BAD_REQUEST for a bad code; RATE_LIMITED past
+ * the per-address budget of code operations.
  */
 export async function resetPassword(
   deps: AuthDeps,
@@ -53,6 +63,7 @@ export async function resetPassword(
   password: string,
   client: ClientInfo,
 ) {
+  await enforceAccountLimit(deps.rateLimits, 'email-code-account', email);
   assertPasswordPolicy(password, email);
   const passwordHash = await hashPassword(password);
   let ended: string[] = [];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PROFICIENCY_LEVELS } from '../../db/columns.js';
+import { isStorableText, text, UNSTORABLE_TEXT } from '../../lib/text-input.js';
 import type { UserDto } from '../users/profile.js';
 import { PASSWORD_RULE } from './passwords.js';
 
@@ -12,10 +13,14 @@ export const password = z
   .max(128, { error: 'PASSWORD_TOO_LONG' })
   .regex(PASSWORD_RULE, { error: 'PASSWORD_NEEDS_UPPER_LOWER_DIGIT' });
 
-const bcp47 = z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'must be a BCP 47 tag such as en or pt-BR');
-const fingerprint = z.string().trim().max(256);
+const bcp47 = z
+  .string()
+  .max(16)
+  .regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'must be a BCP 47 tag such as en or pt-BR');
+const fingerprint = text().trim().max(256);
 const sixDigits = z
   .string()
+  .max(32)
   .trim()
   .regex(/^\d{6}$/, 'must be 6 digits');
 
@@ -33,8 +38,8 @@ export const signupInput = z
   .object({
     email,
     password,
-    name: z.string().trim().min(2).max(50).optional(),
-    displayName: z.string().trim().min(2).max(40).optional(),
+    name: text().trim().min(2).max(50).optional(),
+    displayName: text().trim().min(2).max(40).optional(),
     acceptedTerms: z.boolean().optional(),
     locale: bcp47.optional(),
     deviceFingerprint: fingerprint.optional(),
@@ -75,20 +80,20 @@ export const changePasswordInput = z
   });
 
 const imageFileRef = z.object({
-  uri: z.url().max(2048),
+  uri: z.url().max(2048).refine(isStorableText, UNSTORABLE_TEXT),
   mimeType: z.enum(['image/jpeg', 'image/png', 'image/webp', 'image/gif']),
   sizeBytes: z.number().int().positive().max(5_000_000),
-  name: z.string().min(1).max(255),
+  name: text().min(1).max(255),
 });
 
 export const updateProfileInput = z.object({
-  displayName: z.string().trim().min(2).max(40).optional(),
-  bio: z.string().trim().max(280).optional(),
+  displayName: text().trim().min(2).max(40).optional(),
+  bio: text().trim().max(280).optional(),
   avatar: imageFileRef.optional(),
-  name: z.string().trim().min(2).max(50).optional(),
+  name: text().trim().min(2).max(50).optional(),
   email: email.optional(),
-  nativeLanguage: z.string().trim().min(2).max(16).optional(),
-  targetLanguage: z.string().trim().min(2).max(16).optional(),
+  nativeLanguage: text().trim().min(2).max(16).optional(),
+  targetLanguage: text().trim().min(2).max(16).optional(),
   proficiencyLevel: z.enum(PROFICIENCY_LEVELS).optional(),
   dailyGoal: z.number().int().min(5).max(120).optional(),
 });

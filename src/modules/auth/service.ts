@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
+import { enforceAccountLimit } from '../../lib/rate-limit/enforce.js';
 import { recordAudit } from '../audit/service.js';
 import { loadUserProfile } from '../users/profile.js';
 import { issueCode } from './codes.js';
@@ -15,7 +16,10 @@ import {
   startSession,
 } from './sessions.js';
 
-export type AuthDeps = Pick<Deps, 'db' | 'kv' | 'log' | 'env' | 'keyRing' | 'clock' | 'mailer'>;
+export type AuthDeps = Pick<
+  Deps,
+  'db' | 'kv' | 'log' | 'env' | 'keyRing' | 'clock' | 'mailer' | 'rateLimits'
+>;
 
 const INVALID_CREDENTIALS = 'Invalid email or password';
 const MAX_LOCK_MS = 24 * 60 * 60 * 1000;
@@ -55,9 +59,11 @@ export async function signUp(deps: AuthDeps, input: SignupInput, client: ClientI
  * Signs in with email and password. Unknown email and wrong password get the same message after the same
  * work (a dummy argon2 check). Repeated failures lock the account, each lock twice as long as the last;
  * a locked account answers ACCOUNT_LOCKED whatever the password. Unknown emails "lock" the same way, so
- * the answers never reveal whether an account exists.
+ * the answers never reveal whether an account exists. Attempts per account are also rate limited
+ * (RATE_LIMITED), whatever IPs they come from, before any work is done.
  */
 export async function logIn(deps: AuthDeps, input: LoginInput, client: ClientInfo): Promise<AuthResult> {
+  await enforceAccountLimit(deps.rateLimits, 'login-account', input.email);
   const now = deps.clock();
   const user = await repo.findUserByEmail(deps.db, input.email);
   if (!user) {

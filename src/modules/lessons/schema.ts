@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DIFFICULTIES } from '../../db/columns.js';
+import { text } from '../../lib/text-input.js';
 
 const languageCode = z
   .string()
@@ -8,12 +9,12 @@ const languageCode = z
   .max(16)
   .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'must be a language code such as es or pt-BR');
 
-export const lessonId = z.string().trim().min(1).max(128);
+export const lessonId = text().trim().min(1).max(128);
 
 /** `lessons.getAll`: the object is required by the contract but may be empty. */
 export const getAllLessonsInput = z.object({
   language: languageCode.optional(),
-  type: z.string().trim().min(1).max(64).optional(),
+  type: text().trim().min(1).max(64).optional(),
   difficulty: z.enum(DIFFICULTIES).optional(),
 });
 export type GetAllLessonsInput = z.infer<typeof getAllLessonsInput>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PROFICIENCY_LEVELS } from '../../db/columns.js';
+import { text } from '../../lib/text-input.js';
 import { isValidTimeZone } from './local-date.js';
 
 const languageCode = z
@@ -9,9 +10,9 @@ const languageCode = z
   .max(16)
   .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'must be a language code such as es or pt-BR');
 
-const tagList = z.array(z.string().trim().min(1).max(100)).max(30);
+const tagList = z.array(text().trim().min(1).max(100)).max(30);
 const dailyGoalMinutes = z.number().int().min(5).max(120);
-const name = z.string().trim().min(1).max(100);
+const name = text().trim().min(1).max(100);
 
 const settingsInput = z.object({
   darkMode: z.boolean().optional(),
@@ -21,6 +22,7 @@ const settingsInput = z.object({
   autoPlayAudio: z.boolean().optional(),
   reminderTime: z
     .string()
+    .max(5)
     .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be a time such as 19:00')
     .optional(),
   securityNotifications: z.boolean().optional(),
@@ -81,7 +83,7 @@ export type UpdateStatsInput = z.infer<typeof updateStatsInput>;
 export const setPremiumInput = z.object({
   userId: z.uuid(),
   premium: z.boolean(),
-  reason: z.string().trim().min(1).max(500),
+  reason: text().trim().min(1).max(500),
 });
 export type SetPremiumInput = z.infer<typeof setPremiumInput>;
 
@@ -93,17 +95,17 @@ export interface CanSendMessageDto {
 
 /** A RevenueCat webhook delivery; only the fields we act on are checked, the rest pass through. */
 export const revenuecatWebhookBody = z.object({
-  api_version: z.string().max(20).optional(),
+  api_version: text().max(20).optional(),
   event: z.looseObject({
-    id: z.string().trim().min(1).max(200),
-    type: z.string().trim().min(1).max(100),
-    app_user_id: z.string().max(200).nullish(),
-    entitlement_ids: z.array(z.string().max(200)).max(50).nullish(),
-    entitlement_id: z.string().max(200).nullish(),
-    product_id: z.string().max(200).nullish(),
+    id: text().trim().min(1).max(200),
+    type: text().trim().min(1).max(100),
+    app_user_id: text().max(200).nullish(),
+    entitlement_ids: z.array(text().max(200)).max(50).nullish(),
+    entitlement_id: text().max(200).nullish(),
+    product_id: text().max(200).nullish(),
     expiration_at_ms: z.number().int().nonnegative().nullish(),
     event_timestamp_ms: z.number().int().nonnegative().nullish(),
-    environment: z.string().max(20).nullish(),
+    environment: text().max(20).nullish(),
   }),
 });
 export type RevenuecatWebhookBody = z.infer<typeof revenuecatWebhookBody>;

@@ -1,0 +1,77 @@
+import { Hono } from 'hono';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../../test/harness.js';
+import { createErrorHandler } from '../errors.js';
+import { createRateLimit } from './rate-limit.js';
+import { createRequestId, type RequestIdVariables } from './request-id.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  // The real limiters of a test app (Redis when the run has it), with a small ingest budget.
+  t = await createTestApp({ rateLimits: { policies: { ingest: { points: 2 } } } });
+});
+afterAll(() => t.close());
+
+/** A plain route behind the middleware, keyed by a header so each test has its own budget. */
+function routeApp() {
+  const app = new Hono<{ Variables: RequestIdVariables }>();
+  app.use('*', createRequestId());
+  app.use(
+    '/ingest',
+    createRateLimit({
+      limits: t.deps.rateLimits,
+      policy: 'ingest',
+      resolveKey: (c) => `ip:${c.req.header('x-test-client')}`,
+    }),
+  );
+  app.post('/ingest', (c) => c.json({ accepted: true }));
+  app.on('OPTIONS', '/ingest', (c) => c.body(null, 204));
+  app.onError(createErrorHandler(t.deps.log));
+  return app;
+}
+
+describe('createRateLimit', () => {
+  it('sends RateLimit-* headers and answers 429 with the error envelope and Retry-After past the budget', async () => {
+    const app = routeApp();
+    const post = (client: string) =>
+      app.request('/ingest', {
+        method: 'POST',
+        headers: { 'x-test-client': client, 'x-correlation-id': 'rl-1' },
+      });
+
+    const first = await post('a');
+    expect(first.status).toBe(200);
+    expect(first.headers.get('ratelimit-limit')).toBe('2');
+    expect(first.headers.get('ratelimit-remaining')).toBe('1');
+    expect(Number(first.headers.get('ratelimit-reset'))).toBeGreaterThan(0);
+    expect(first.headers.get('retry-after')).toBeNull();
+    expect((await post('a')).status).toBe(200);
+
+    const refused = await post('a');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('ratelimit-remaining')).toBe('0');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused.headers.get('x-correlation-id')).toBe('rl-1');
+    expect(await refused.json()).toEqual({
+      code: 'RATE_LIMITED',
+      message: expect.stringMatching(/Try again in \d+ second/),
+      requestId: 'rl-1',
+    });
+
+    expect((await post('b')).status).toBe(200);
+  });
+
+  it('lets CORS preflights through without spending the budget', async () => {
+    const app = routeApp();
+    for (let i = 0; i < 3; i++) {
+      const preflight = await app.request('/ingest', {
+        method: 'OPTIONS',
+        headers: { 'x-test-client': 'c' },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('ratelimit-limit')).toBeNull();
+    }
+    const post = await app.request('/ingest', { method: 'POST', headers: { 'x-test-client': 'c' } });
+    expect(post.headers.get('ratelimit-remaining')).toBe('1');
+  });
+});

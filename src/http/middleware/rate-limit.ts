@@ -1,0 +1,33 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { rateLimitedMessage } from '../../lib/rate-limit/enforce.js';
+import type { RateLimits } from '../../lib/rate-limit/limiter.js';
+import type { PolicyName } from '../../lib/rate-limit/policies.js';
+import { decisionHeaders } from '../../lib/rate-limit/state.js';
+import { errorResponse } from '../errors.js';
+
+export interface RateLimitOptions {
+  limits: RateLimits;
+  policy: PolicyName;
+  /**
+   * The counter key of a request, e.g. `(c) => subjectKey('ip', { userId: null, ip: resolveClientIp(c) })`
+   * from lib/rate-limit/enforce.ts.
+   */
+  resolveKey: (c: Context) => string;
+}
+
+/**
+ * Rate limit for plain (non-tRPC) routes: each request spends one point of `policy`; the `RateLimit-*`
+ * headers go on every answer, and past the budget the answer is 429 RATE_LIMITED with `Retry-After` in the
+ * JSON error envelope. CORS preflights pass untouched. Headers are set before `next()`: setting them after
+ * it would rebuild the response.
+ */
+export function createRateLimit(options: RateLimitOptions): MiddlewareHandler {
+  const { limits, policy, resolveKey } = options;
+  return async function rateLimit(c, next) {
+    if (c.req.method === 'OPTIONS') return next();
+    const decision = await limits.consume(policy, resolveKey(c));
+    for (const [name, value] of Object.entries(decisionHeaders(decision))) c.header(name, value);
+    if (decision.limited) return errorResponse(c, 'RATE_LIMITED', rateLimitedMessage(decision));
+    await next();
+  };
+}

@@ -1,0 +1,54 @@
+import type { IncomingMessage } from 'node:http';
+import { isIPv4 } from 'node:net';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context } from 'hono';
+import proxyAddr from 'proxy-addr';
+
+/** The client address of a request, or null when there is no socket (`app.request` in tests). */
+export type ClientIpResolver = (c: Context) => string | null;
+
+/**
+ * Resolves the client IP with proxy-addr's rules: `X-Forwarded-For` is read only when the socket peer is a
+ * trusted proxy, and then from the right, hop by hop, while each hop is trusted; the first untrusted address
+ * is the client. `trustedProxies` holds IPs, CIDRs (`10.0.0.0/8`) and the keywords `loopback`, `linklocal`,
+ * `uniquelocal`; an invalid entry throws here, at start-up. The result is kept on the context as `clientIp`.
+ */
+export function createClientIpResolver(trustedProxies: readonly string[]): ClientIpResolver {
+  const trust = proxyAddr.compile([...trustedProxies]);
+  const trustsAnyProxy = trustedProxies.length > 0;
+
+  return function resolveClientIp(c) {
+    const cached = c.get('clientIp') as string | undefined;
+    if (cached !== undefined) return cached;
+    const peer = peerAddress(c);
+    if (peer === null) return null;
+    const forwardedFor = trustsAnyProxy ? c.req.header('x-forwarded-for') : undefined;
+    const ip = unmapIpv4(
+      forwardedFor
+        ? proxyAddr(
+            // proxy-addr reads only these two fields of a Node request.
+            {
+              socket: { remoteAddress: peer },
+              headers: { 'x-forwarded-for': forwardedFor },
+            } as unknown as IncomingMessage,
+            trust,
+          )
+        : peer,
+    );
+    c.set('clientIp', ip);
+    return ip;
+  };
+}
+
+function peerAddress(c: Context): string | null {
+  try {
+    return getConnInfo(c).remote.address ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** `::ffff:1.2.3.4` (an IPv4 client on a dual-stack socket) is `1.2.3.4`, so one client has one key. */
+function unmapIpv4(ip: string): string {
+  return ip.startsWith('::ffff:') && isIPv4(ip.slice(7)) ? ip.slice(7) : ip;
+}

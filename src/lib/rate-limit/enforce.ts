@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import { AppError } from '../errors.js';
+import type { RateLimits } from './limiter.js';
+import type { PolicyName, RateLimitKeyKind } from './policies.js';
+import {
+  currentRateLimitState,
+  type RateLimitDecision,
+  type RateLimitState,
+  recordDecision,
+} from './state.js';
+
+/** Who is calling, as far as rate limits care. */
+export interface RateLimitSubject {
+  userId: string | null;
+  ip: string | null;
+}
+
+/** The counter key of a caller under a policy's key kind. Callers without a known IP share one budget. */
+export function subjectKey(kind: Exclude<RateLimitKeyKind, 'account'>, subject: RateLimitSubject): string {
+  if (kind === 'user-or-ip' && subject.userId) return `user:${subject.userId}`;
+  return `ip:${subject.ip ?? 'unknown'}`;
+}
+
+/**
+ * Spends one point of `name` for `key`, records the decision in the request's holder and throws
+ * RATE_LIMITED when the budget is spent.
+ */
+export async function enforceRateLimit(
+  limits: RateLimits,
+  name: PolicyName,
+  key: string,
+  state: RateLimitState | undefined = currentRateLimitState(),
+): Promise<void> {
+  const decision = await limits.consume(name, key);
+  if (state) recordDecision(state, decision);
+  if (decision.limited) throw new AppError('RATE_LIMITED', rateLimitedMessage(decision));
+}
+
+/** The message of every RATE_LIMITED answer. */
+export function rateLimitedMessage(decision: RateLimitDecision): string {
+  return `Too many requests. Try again in ${decision.resetSeconds} second(s).`;
+}
+
+/**
+ * Spends one point of an account policy (e.g. `login-account`) for the account named by `email`, whichever
+ * IP the attempt comes from. Call it with the parsed (trimmed, lower-cased) email before doing any work.
+ * The key is a hash: the store never holds the address. Throws RATE_LIMITED.
+ */
+export function enforceAccountLimit(limits: RateLimits, name: PolicyName, email: string): Promise<void> {
+  const key = createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
+  return enforceRateLimit(limits, name, `account:${key}`);
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { policyForProcedure, RATE_LIMIT_POLICIES } from './policies.js';
+import { createRateLimitState, type RateLimitDecision, rateLimitHeaders, recordDecision } from './state.js';
+
+describe('policyForProcedure', () => {
+  it.each([
+    ['auth.login', 'login-ip'],
+    ['auth.signin', 'login-ip'],
+    ['auth.signup', 'signup-ip'],
+    ['auth.requestPasswordReset', 'email-code-ip'],
+    ['auth.resetPassword', 'email-code-ip'],
+    ['auth.verifyEmail', 'email-code-ip'],
+    ['chat.sendMessage', 'ai'],
+    ['lessons.generate', 'ai'],
+    ['learn.explain', 'ai'],
+    ['dialogue.turn', 'ai'],
+    ['analytics.track', 'ingest'],
+    ['admin.auditEvents', 'admin'],
+    ['admin.users.list', 'admin'],
+    ['lessons.getAll', 'default'],
+    ['auth.refreshToken', 'default'],
+    ['constructor', 'default'],
+  ])('%s spends %s', (path, policy) => {
+    expect(policyForProcedure(path)).toBe(policy);
+  });
+
+  it('names every policy once, with a window of at least one second', () => {
+    const names = RATE_LIMIT_POLICIES.map((policy) => policy.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const policy of RATE_LIMIT_POLICIES) expect(policy.durationSeconds).toBeGreaterThanOrEqual(1);
+  });
+});
+
+const decision = (overrides: Partial<RateLimitDecision>): RateLimitDecision => ({
+  policy: 'default',
+  limit: 10,
+  remaining: 5,
+  resetSeconds: 30,
+  limited: false,
+  ...overrides,
+});
+
+describe('rate limit state', () => {
+  it('keeps the tightest decision of the request', () => {
+    const state = createRateLimitState();
+    recordDecision(state, decision({ policy: 'a', remaining: 5 }));
+    recordDecision(state, decision({ policy: 'b', remaining: 2 }));
+    recordDecision(state, decision({ policy: 'c', remaining: 9 }));
+    expect(state.decision?.policy).toBe('b');
+    recordDecision(state, decision({ policy: 'd', remaining: 0, limited: true, resetSeconds: 5 }));
+    recordDecision(state, decision({ policy: 'e', remaining: 0, limited: true, resetSeconds: 50 }));
+    recordDecision(state, decision({ policy: 'f', remaining: 0 }));
+    expect(state.decision?.policy).toBe('e');
+  });
+
+  it('writes RateLimit-* headers, and Retry-After only when refused', () => {
+    expect(rateLimitHeaders(createRateLimitState())).toEqual({});
+    const state = createRateLimitState();
+    recordDecision(state, decision({ limit: 10, remaining: 4, resetSeconds: 30 }));
+    expect(rateLimitHeaders(state)).toEqual({
+      'RateLimit-Limit': '10',
+      'RateLimit-Remaining': '4',
+      'RateLimit-Reset': '30',
+    });
+    recordDecision(state, decision({ limit: 3, remaining: 0, resetSeconds: 12, limited: true }));
+    expect(rateLimitHeaders(state)).toEqual({
+      'RateLimit-Limit': '3',
+      'RateLimit-Remaining': '0',
+      'RateLimit-Reset': '12',
+      'Retry-After': '12',
+    });
+  });
+});

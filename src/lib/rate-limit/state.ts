@@ -1,0 +1,67 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** The answer of one limiter for one call. */
+export interface RateLimitDecision {
+  policy: string;
+  limit: number;
+  remaining: number;
+  /** Seconds until the window of this key ends and its budget is full again. */
+  resetSeconds: number;
+  limited: boolean;
+}
+
+/**
+ * Per-request holder of the most restrictive decision seen so far. A tRPC batch runs several procedures,
+ * each against its own policy; the response headers describe the tightest of them.
+ */
+export interface RateLimitState {
+  decision: RateLimitDecision | null;
+}
+
+export function createRateLimitState(): RateLimitState {
+  return { decision: null };
+}
+
+/** Keeps `decision` if it is tighter: a refusal beats any allowance (the longest wait wins), else fewer left. */
+export function recordDecision(state: RateLimitState, decision: RateLimitDecision): void {
+  const current = state.decision;
+  if (!current || tighter(decision, current)) state.decision = decision;
+}
+
+function tighter(a: RateLimitDecision, b: RateLimitDecision): boolean {
+  if (a.limited !== b.limited) return a.limited;
+  if (a.limited) return a.resetSeconds > b.resetSeconds;
+  if (a.remaining !== b.remaining) return a.remaining < b.remaining;
+  return a.resetSeconds > b.resetSeconds;
+}
+
+/**
+ * `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` (seconds) of the tightest decision, plus
+ * `Retry-After` (seconds) when the request was refused. Empty when no limit applied to the request.
+ */
+export function rateLimitHeaders(state: RateLimitState): Record<string, string> {
+  return state.decision ? decisionHeaders(state.decision) : {};
+}
+
+/** The headers of one decision; see `rateLimitHeaders`. */
+export function decisionHeaders(decision: RateLimitDecision): Record<string, string> {
+  const headers: Record<string, string> = {
+    'RateLimit-Limit': String(decision.limit),
+    'RateLimit-Remaining': String(decision.remaining),
+    'RateLimit-Reset': String(decision.resetSeconds),
+  };
+  if (decision.limited) headers['Retry-After'] = String(decision.resetSeconds);
+  return headers;
+}
+
+const scope = new AsyncLocalStorage<RateLimitState>();
+
+/** Runs `fn` with `state` as the holder that services deciding limits of their own record into. */
+export function withRateLimitState<T>(state: RateLimitState, fn: () => T): T {
+  return scope.run(state, fn);
+}
+
+/** The holder of the request being served, if it runs under `withRateLimitState`. */
+export function currentRateLimitState(): RateLimitState | undefined {
+  return scope.getStore();
+}

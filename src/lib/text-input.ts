@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** True when PostgreSQL can store and compare the string exactly as given. */
+export const isStorableText = (value: string): boolean =>
+  !value.includes('\u0000') && !UNPAIRED_SURROGATE.test(value);
+
+/**
+ * A string input that reaches the database. PostgreSQL text cannot hold U+0000 (the query fails, which
+ * would answer 500) and an unpaired surrogate is stored as U+FFFD (the value changes silently), so both
+ * are refused as invalid input instead. Chain the usual checks after it: `text().trim().min(1).max(100)`.
+ */
+export const text = () => z.string().refine(isStorableText, UNSTORABLE_TEXT);
+
+/** The refinement's message, for string formats built otherwise (`z.url().refine(isStorableText, …)`). */
+export const UNSTORABLE_TEXT = { error: 'must not contain NUL characters or unpaired surrogates' };

@@ -1,0 +1,98 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createUser } from '../../test/factories.js';
+import { createTestApp, type TestApp } from '../../test/harness.js';
+import { postBatch } from '../../test/trpc-http.js';
+import type { PolicyOverrides } from '../lib/rate-limit/limiter.js';
+
+/** The HTTP side of tRPC rate limits: headers written by app.ts, client IPs behind trusted proxies. */
+
+// Until app.ts writes the headers and env.ts reads TRUSTED_PROXIES (they land together). Remove then.
+
+const apps: TestApp[] = [];
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((t) => t.close()));
+});
+
+async function appWith(policies: PolicyOverrides, env: Record<string, string> = {}) {
+  const t = await createTestApp({ env, rateLimits: { policies } });
+  apps.push(t);
+  return { t, base: await t.listen() };
+}
+
+const hi: [string, unknown] = ['example.hi', { name: 'x' }];
+const rateLimitHeadersOf = (response: Response) =>
+  Object.fromEntries(
+    ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after'].map((name) => [
+      name,
+      response.headers.get(name),
+    ]),
+  );
+
+describe('rate limit headers on tRPC responses', () => {
+  it('carries RateLimit-* on every answer and Retry-After on the 429', async () => {
+    const { base } = await appWith({ default: { points: 2, durationSeconds: 60 } });
+    const first = await postBatch(base, [hi]);
+    expect(rateLimitHeadersOf(first.response)).toMatchObject({
+      'ratelimit-limit': '2',
+      'ratelimit-remaining': '1',
+      'retry-after': null,
+    });
+    const reset = Number(first.response.headers.get('ratelimit-reset'));
+    expect(reset).toBeGreaterThan(0);
+    expect(reset).toBeLessThanOrEqual(60);
+
+    await postBatch(base, [hi]);
+    const refused = await postBatch(base, [hi]);
+    expect(refused.response.status).toBe(429);
+    expect(refused.codes).toEqual(['RATE_LIMITED']);
+    expect(refused.items[0]?.error?.json.data.requestId).toBe(
+      refused.response.headers.get('x-correlation-id'),
+    );
+    expect(rateLimitHeadersOf(refused.response)).toMatchObject({
+      'ratelimit-limit': '2',
+      'ratelimit-remaining': '0',
+    });
+    expect(Number(refused.response.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('describes the tightest policy of a batch', async () => {
+    const { base } = await appWith({ default: { points: 10 }, 'login-ip': { points: 2 } });
+    const login: [string, unknown] = ['auth.login', { email: 'not-an-email', password: 'x' }];
+    const batch = await postBatch(base, [hi, login, hi]);
+    expect(batch.codes).toEqual(['OK', 'VALIDATION_ERROR', 'OK']);
+    expect(rateLimitHeadersOf(batch.response)).toMatchObject({
+      'ratelimit-limit': '2',
+      'ratelimit-remaining': '1',
+    });
+  });
+
+  it('includes the per-account login budget spent inside the service', async () => {
+    const { t, base } = await appWith({ 'login-account': { points: 3 } });
+    const user = await createUser(t);
+    const login = await postBatch(base, [
+      ['auth.login', { email: user.user.email, password: user.password }],
+    ]);
+    expect(login.codes).toEqual(['OK']);
+    expect(rateLimitHeadersOf(login.response)).toMatchObject({
+      'ratelimit-limit': '3',
+      'ratelimit-remaining': '2',
+    });
+  });
+});
+
+describe('client IP behind proxies', () => {
+  const fromClient = (base: string, ip: string) => postBatch(base, [hi], { 'x-forwarded-for': ip });
+
+  it('counts per X-Forwarded-For client when the peer is a trusted proxy', async () => {
+    const { base } = await appWith({ default: { points: 1 } }, { TRUSTED_PROXIES: '127.0.0.1' });
+    expect((await fromClient(base, '203.0.113.7')).codes).toEqual(['OK']);
+    expect((await fromClient(base, '203.0.113.7')).codes).toEqual(['RATE_LIMITED']);
+    expect((await fromClient(base, '203.0.113.8')).codes).toEqual(['OK']);
+  });
+
+  it('ignores X-Forwarded-For from a peer that is not trusted', async () => {
+    const { base } = await appWith({ default: { points: 1 } }, { TRUSTED_PROXIES: '10.0.0.0/8' });
+    expect((await fromClient(base, '203.0.113.7')).codes).toEqual(['OK']);
+    expect((await fromClient(base, '203.0.113.8')).codes).toEqual(['RATE_LIMITED']);
+  });
+});
