@@ -1,4 +1,4 @@
-import { measure, printTable, startProcess } from './lib.js';
+import { loadTool, measure, printTable, startProcess } from './lib.js';
 
 /**
  * `npm run bench:http`: the full server (every middleware, real database and store) beside a bare Hono
@@ -56,7 +56,7 @@ try {
 }
 
 process.stdout.write(
-  `\n${options.connections} connections, ${options.durationSeconds} s per target after ${options.warmupSeconds} s warm-up; ` +
+  `\n${loadTool}, ${options.connections} connections, ${options.durationSeconds} s per target after ${options.warmupSeconds} s warm-up; ` +
     `server: ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'} + ${process.env.REDIS_URL ? 'Redis' : 'in-process store'}\n`,
 );
 printTable(rows);

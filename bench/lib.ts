@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -80,8 +80,48 @@ export interface LoadOptions {
   warmupSeconds: number;
 }
 
-/** Runs autocannon against one URL and records every response time, so any percentile can be read. */
+/** wrk (C, one thread) when installed: its own cost per response is small and nearly independent of size. */
+export const loadTool: 'wrk' | 'autocannon' =
+  process.env.BENCH_TOOL === 'autocannon' || spawnSync('wrk', ['--version']).error ? 'autocannon' : 'wrk';
+
+/** Loads one URL for the configured time with wrk, or else autocannon, and reads the latency percentiles. */
 export async function measure(name: string, url: string, options: LoadOptions): Promise<Measurement> {
+  return loadTool === 'wrk' ? measureWithWrk(name, url, options) : measureWithAutocannon(name, url, options);
+}
+
+async function measureWithWrk(name: string, url: string, options: LoadOptions): Promise<Measurement> {
+  const run = (seconds: number) =>
+    new Promise<string>((resolve, reject) => {
+      const child = spawn(
+        'wrk',
+        ['-t1', `-c${options.connections}`, `-d${seconds}s`, '-s', path.join(root, 'bench', 'wrk-report.lua'), url],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      child.once('error', reject);
+      child.once('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`wrk exited with ${code}`))));
+    });
+  if (options.warmupSeconds > 0) await run(options.warmupSeconds);
+  const line = (await run(options.durationSeconds)).split('\n').find((entry) => entry.startsWith('{"requests"'));
+  if (!line) throw new Error('wrk printed no report');
+  const report = JSON.parse(line) as Record<string, number>;
+  return {
+    name,
+    requestsPerSecond: report.requests! / (report.durationUs! / 1e6),
+    p50: report.p50! / 1000,
+    p95: report.p95! / 1000,
+    p99: report.p99! / 1000,
+    errors: report.errors!,
+    non2xx: report.non2xx!,
+    bytesPerRequest: report.requests ? Math.round(report.bytes! / report.requests) : 0,
+  };
+}
+
+/** Runs autocannon against one URL and records every response time, so any percentile can be read. */
+async function measureWithAutocannon(name: string, url: string, options: LoadOptions): Promise<Measurement> {
   if (options.warmupSeconds > 0) {
     await autocannon({ url, connections: options.connections, duration: options.warmupSeconds });
   }
