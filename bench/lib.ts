@@ -94,7 +94,14 @@ async function measureWithWrk(name: string, url: string, options: LoadOptions): 
     new Promise<string>((resolve, reject) => {
       const child = spawn(
         'wrk',
-        ['-t1', `-c${options.connections}`, `-d${seconds}s`, '-s', path.join(root, 'bench', 'wrk-report.lua'), url],
+        [
+          '-t1',
+          `-c${options.connections}`,
+          `-d${seconds}s`,
+          '-s',
+          path.join(root, 'bench', 'wrk-report.lua'),
+          url,
+        ],
         { stdio: ['ignore', 'pipe', 'inherit'] },
       );
       let output = '';
@@ -102,10 +109,14 @@ async function measureWithWrk(name: string, url: string, options: LoadOptions): 
         output += chunk.toString();
       });
       child.once('error', reject);
-      child.once('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`wrk exited with ${code}`))));
+      child.once('exit', (code) =>
+        code === 0 ? resolve(output) : reject(new Error(`wrk exited with ${code}`)),
+      );
     });
   if (options.warmupSeconds > 0) await run(options.warmupSeconds);
-  const line = (await run(options.durationSeconds)).split('\n').find((entry) => entry.startsWith('{"requests"'));
+  const line = (await run(options.durationSeconds))
+    .split('\n')
+    .find((entry) => entry.startsWith('{"requests"'));
   if (!line) throw new Error('wrk printed no report');
   const report = JSON.parse(line) as Record<string, number>;
   return {
