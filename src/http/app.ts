@@ -21,6 +21,7 @@ import { createDeadline } from './middleware/deadline.js';
 import { createRequestId, type RequestIdVariables } from './middleware/request-id.js';
 import { createResponseCache } from './middleware/response-cache.js';
 import { createSecurityHeaders } from './middleware/security-headers.js';
+import { createUploadLimit } from './middleware/upload-limit.js';
 import { createHealthRoutes } from './routes/health.js';
 import { createMetricsRoutes } from './routes/metrics.js';
 import { createRevenuecatRoutes } from './routes/revenuecat.js';
@@ -69,7 +70,13 @@ export function createApp(deps: Deps, options: AppOptions = {}): App {
   );
   app.use('*', createSecurityHeaders({ hsts: deps.env.NODE_ENV === 'production' }));
   app.use('*', createCors({ origins: deps.env.CORS_ORIGINS, maxAgeSeconds: deps.env.CORS_MAX_AGE_SECONDS }));
-  app.use('*', createDeadline(deps.env.REQUEST_DEADLINE_MS));
+  app.use(
+    '*',
+    createDeadline({
+      defaultMs: deps.env.REQUEST_DEADLINE_MS,
+      byPrefix: [{ prefix: '/api/stt/', ms: deps.env.UPLOAD_DEADLINE_MS }],
+    }),
+  );
   const jsonBodyLimit = bodyLimit({
     maxSize: deps.env.BODY_LIMIT_BYTES,
     onError: (c) =>
@@ -77,6 +84,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): App {
   });
   app.use(`${TRPC_ENDPOINT}/*`, jsonBodyLimit);
   app.use('/api/webhooks/*', jsonBodyLimit);
+  app.use('/api/stt/*', createUploadLimit(deps.env.UPLOAD_LIMIT_BYTES));
 
   app.route('/api', createStatusRoutes(deps));
   app.route('/api/health', createHealthRoutes(deps));

@@ -267,19 +267,25 @@ describe('connection limits', () => {
 
 describe('request deadline', () => {
   it('answers a request that outlives its deadline with a JSON 504 carrying the request id', async () => {
-    const own = await createTestApp({ env: { REQUEST_DEADLINE_MS: '200' } });
+    const own = await createTestApp({ env: { REQUEST_DEADLINE_MS: '200', UPLOAD_DEADLINE_MS: '1000' } });
     try {
       own.app.get('/api/__test/slow', async (c) => {
         await sleep(1_000);
         return c.json({ late: true });
       });
       own.app.get('/api/__test/quick', (c) => c.json({ ok: true }));
+      own.app.get('/api/stt/__test/slow', async (c) => {
+        await sleep(400);
+        return c.json({ uploaded: true });
+      });
       const started = Date.now();
       const response = await own.request('/api/__test/slow', { headers: { 'x-correlation-id': 'slow-1' } });
       expect(Date.now() - started).toBeLessThan(900);
       expect(response.status).toBe(504);
       expect(await response.json()).toMatchObject({ code: 'TIMEOUT', requestId: 'slow-1' });
       expect((await own.request('/api/__test/quick')).status).toBe(200);
+      // Uploads have a deadline of their own (here 1 s), so a 400 ms upload completes.
+      expect((await own.request('/api/stt/__test/slow')).status).toBe(200);
     } finally {
       await own.close();
     }

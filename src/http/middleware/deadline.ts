@@ -7,8 +7,16 @@ import { errorResponse } from '../errors.js';
  * transaction, nothing half-written remains. (No AbortSignal per request: creating one costs more than
  * the rest of this middleware, and nothing below would listen to it yet.)
  */
-export function createDeadline(deadlineMs: number): MiddlewareHandler {
+export interface DeadlineOptions {
+  defaultMs: number;
+  /** Longer or shorter deadlines for paths under a prefix (first match wins), e.g. uploads. */
+  byPrefix?: { prefix: string; ms: number }[];
+}
+
+export function createDeadline(options: DeadlineOptions): MiddlewareHandler {
+  const byPrefix = options.byPrefix ?? [];
   return async function deadline(c, next) {
+    const deadlineMs = byPrefix.find((route) => c.req.path.startsWith(route.prefix))?.ms ?? options.defaultMs;
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<true>((resolve) => {
       timer = setTimeout(() => resolve(true), deadlineMs);
