@@ -5,7 +5,8 @@ export interface Metrics {
   registry: Registry;
   httpDuration: Histogram<'route' | 'method' | 'status'>;
   httpRequests: Counter<'route' | 'method' | 'status'>;
-  httpInFlight: Gauge;
+  /** Requests being served; a plain number, published as a gauge when scraped (cheaper per request). */
+  inFlight: { count: number };
   procedureDuration: Histogram<'procedure' | 'type' | 'outcome'>;
   cacheFallbacks: Counter<'cache'>;
   rateLimitFallbacks: Counter<'policy'>;
@@ -35,11 +36,7 @@ export function createMetrics(poolStats: () => PoolStats): Metrics {
       labelNames: ['route', 'method', 'status'],
       registers: [registry],
     }),
-    httpInFlight: new Gauge({
-      name: 'http_requests_in_flight',
-      help: 'HTTP requests being served right now',
-      registers: [registry],
-    }),
+    inFlight: { count: 0 },
     procedureDuration: new Histogram({
       name: 'trpc_procedure_duration_seconds',
       help: 'tRPC procedure duration by procedure, type and outcome (ok or the error code)',
@@ -60,6 +57,15 @@ export function createMetrics(poolStats: () => PoolStats): Metrics {
       registers: [registry],
     }),
   };
+
+  new Gauge({
+    name: 'http_requests_in_flight',
+    help: 'HTTP requests being served right now',
+    registers: [registry],
+    collect() {
+      this.set(metrics.inFlight.count);
+    },
+  });
 
   const poolGauge = (name: string, help: string, pick: (stats: PoolStats) => number) =>
     new Gauge({

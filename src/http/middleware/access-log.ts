@@ -48,16 +48,33 @@ export function createAccessLog(options: AccessLogOptions): MiddlewareHandler {
   // The access line holds only fields built here, none secret, so it skips the redaction pass.
   const accessLogger = log.child({}, { redact: [] });
 
+  // Route labels of answered paths, remembered: working out the matched pattern allocates on every call.
+  // Bounded, since parameterised paths are unbounded; 404s are not remembered at all.
+  const labelsByPath = new Map<string, string>();
+  const labelFor = (path: string, routePath: () => string, status: number): string => {
+    if (status === 404) return routeLabel(path, routePath(), status);
+    let label = labelsByPath.get(path);
+    if (label === undefined) {
+      label = routeLabel(path, routePath(), status);
+      if (labelsByPath.size < 1_000) labelsByPath.set(path, label);
+    }
+    return label;
+  };
+
   return async function accessLog(c, next) {
     const started = performance.now();
-    metrics.httpInFlight.inc();
+    metrics.inFlight.count++;
     try {
       await next();
     } finally {
-      metrics.httpInFlight.dec();
+      metrics.inFlight.count--;
       const durationMs = performance.now() - started;
       const status = c.res.status;
-      const bound = seriesFor(routeLabel(c.req.path, c.req.routePath, status), c.req.method, status);
+      const bound = seriesFor(
+        labelFor(c.req.path, () => c.req.routePath, status),
+        c.req.method,
+        status,
+      );
       bound.duration.observe(durationMs / 1000);
       bound.count.inc();
       const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
