@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { createSecurityHeaders } from './middleware/security-headers.js';
-import { startHttpServer } from './server.js';
+import { DEFAULT_SERVER_LIMITS, startHttpServer } from './server.js';
 
 const ALLOWED = 'https://app.linguamate.test';
 let t: TestApp;
@@ -203,13 +203,7 @@ describe('connection limits', () => {
       port: 0,
       host: '127.0.0.1',
       log: t.deps.log,
-      limits: {
-        maxHeaderBytes: 16_384,
-        headersTimeoutMs: 500,
-        requestTimeoutMs: 1_000,
-        keepAliveTimeoutMs: 5_000,
-        maxConnections: 100,
-      },
+      limits: { ...DEFAULT_SERVER_LIMITS, headersTimeoutMs: 500, requestTimeoutMs: 1_000 },
     });
     try {
       const url = new URL(http.url);
@@ -233,13 +227,7 @@ describe('connection limits', () => {
       port: 0,
       host: '127.0.0.1',
       log: t.deps.log,
-      limits: {
-        maxHeaderBytes: 16_384,
-        headersTimeoutMs: 5_000,
-        requestTimeoutMs: 10_000,
-        keepAliveTimeoutMs: 5_000,
-        maxConnections: 2,
-      },
+      limits: { ...DEFAULT_SERVER_LIMITS, maxConnections: 2 },
     });
     const sockets: net.Socket[] = [];
     try {

@@ -15,3 +15,11 @@ export const text = () => z.string().refine(isStorableText, UNSTORABLE_TEXT);
 
 /** The refinement's message, for string formats built otherwise (`z.url().refine(isStorableText, …)`). */
 export const UNSTORABLE_TEXT = { error: 'must not contain NUL characters or unpaired surrogates' };
+
+/** A language code as the app sends it: ISO 639 with an optional region or script (`es`, `pt-BR`). */
+export const languageCode = z
+  .string()
+  .trim()
+  .min(2)
+  .max(16)
+  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'must be a language code such as es or pt-BR');

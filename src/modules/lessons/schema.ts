@@ -1,13 +1,6 @@
 import { z } from 'zod';
 import { DIFFICULTIES } from '../../db/columns.js';
-import { text } from '../../lib/text-input.js';
-
-const languageCode = z
-  .string()
-  .trim()
-  .min(2)
-  .max(16)
-  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'must be a language code such as es or pt-BR');
+import { languageCode, text } from '../../lib/text-input.js';
 
 export const lessonId = text().trim().min(1).max(128);
 

@@ -1,14 +1,7 @@
 import { z } from 'zod';
 import { PROFICIENCY_LEVELS } from '../../db/columns.js';
-import { text } from '../../lib/text-input.js';
+import { languageCode, text } from '../../lib/text-input.js';
 import { isValidTimeZone } from './local-date.js';
-
-const languageCode = z
-  .string()
-  .trim()
-  .min(2)
-  .max(16)
-  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'must be a language code such as es or pt-BR');
 
 const tagList = z.array(text().trim().min(1).max(100)).max(30);
 const dailyGoalMinutes = z.number().int().min(5).max(120);
