@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { DestinationStream } from 'pino';
 import type { Env } from './config/env.js';
 import { type Database, type Db, openPglite, openPostgres } from './db/client.js';
-import { createMailer, type MailerOverrides } from './integrations/mailer/index.js';
+import { createMailer, type Mailer, type MailerOverrides } from './integrations/mailer/index.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { createMetrics, type Metrics } from './lib/metrics.js';
 import { projectRoot } from './lib/project-root.js';
@@ -16,15 +16,6 @@ import { createKeyRing, type KeyRing } from './modules/auth/tokens.js';
 export const APP_VERSION: string = (
   JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }
 ).version;
-
-/** The mail outbox dispatcher, as the rest of the code sees it. */
-export interface MailerHandle {
-  /** Drain the outbox now (after a transaction that queued mail has committed). */
-  wake(): void;
-  start(): void;
-  stop(): Promise<void>;
-  drainOnce(): Promise<number>;
-}
 
 /** Everything the service talks to, created once at start-up and passed down explicitly. */
 export interface Deps {
@@ -39,7 +30,8 @@ export interface Deps {
   /** Per-policy rate limiters on the shared store (Redis, else in-process). */
   rateLimits: RateLimits;
   keyRing: KeyRing;
-  mailer: MailerHandle;
+  /** The mail outbox: `wake()` after committing a transaction that queued mail. */
+  mailer: Mailer;
   clock: () => Date;
   version: string;
   /** Flipped when shutdown starts, so readiness fails and load balancers drain this instance. */
@@ -106,7 +98,7 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
     metrics,
     rateLimits: createRateLimits({ store, log, metrics, ...overrides.rateLimits }),
     keyRing: createKeyRing(env),
-    mailer: mailer.dispatcher,
+    mailer,
     clock,
     version: APP_VERSION,
     lifecycle: { shuttingDown: false },

@@ -6,12 +6,7 @@ import type { Deps } from '../deps.js';
 import { createClientIpResolver } from '../lib/client-ip.js';
 import { rateLimitHeaders } from '../lib/rate-limit/state.js';
 import { createCallerResolver } from '../modules/auth/caller.js';
-import {
-  type Caller,
-  type CallerResolver,
-  createContextFactory,
-  type TrpcContextVariables,
-} from '../trpc/context.js';
+import { type CallerResolver, createContextFactory, type TrpcContextVariables } from '../trpc/context.js';
 import { appCodeOf, type ProcedureMeta } from '../trpc/init.js';
 import { appRouter } from '../trpc/router.js';
 import { createErrorHandler, errorResponse, notFound } from './errors.js';
@@ -30,8 +25,8 @@ import { createStatusRoutes } from './routes/status.js';
 export const TRPC_ENDPOINT = '/api/trpc';
 
 export interface AppVariables extends RequestIdVariables, TrpcContextVariables {
+  /** Set by the client IP resolver the first time a request's address is asked for. */
   clientIp?: string;
-  caller?: Caller | null;
 }
 
 export type App = Hono<{ Variables: AppVariables }>;
@@ -47,6 +42,7 @@ export interface AppOptions {
  */
 export function createApp(deps: Deps, options: AppOptions = {}): App {
   const app: App = new Hono<{ Variables: AppVariables }>();
+  const resolveClientIp = createClientIpResolver(deps.env.TRUSTED_PROXIES);
   const knownProcedures = new Set(Object.keys(appRouter._def.procedures));
   const publicCacheable = new Set(
     Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: ProcedureMeta } }>)
@@ -89,9 +85,8 @@ export function createApp(deps: Deps, options: AppOptions = {}): App {
   app.route('/api', createStatusRoutes(deps));
   app.route('/api/health', createHealthRoutes(deps));
   app.route('/metrics', createMetricsRoutes(deps));
-  app.route('/api/webhooks/revenuecat', createRevenuecatRoutes(deps));
+  app.route('/api/webhooks/revenuecat', createRevenuecatRoutes(deps, resolveClientIp));
 
-  const resolveClientIp = createClientIpResolver(deps.env.TRUSTED_PROXIES);
   const createContext = createContextFactory(
     deps,
     options.resolveCaller ?? createCallerResolver(deps),

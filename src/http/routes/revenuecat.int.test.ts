@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../../test/factories.js';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { inProcessApi } from '../../../test/in-process.js';
-import { entitlements, revenuecatEvents, users } from '../../db/schema/index.js';
+import { auditEvents, entitlements, revenuecatEvents, users } from '../../db/schema/index.js';
 
 const SECRET = 'rc-webhook-secret-0123456789';
 const PATH = '/api/webhooks/revenuecat';
@@ -187,4 +187,21 @@ describe('POST /api/webhooks/revenuecat: entitlements', () => {
       expect(row).toMatchObject({ type: 'INITIAL_PURCHASE', userId: null });
     },
   );
+});
+
+describe('POST /api/webhooks/revenuecat: audit trail', () => {
+  it('records the address the delivery came from', async () => {
+    const { user } = await createUser(t);
+    const response = await fetch(`${await t.listen()}${PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET}` },
+      body: JSON.stringify(event(user.id, 'INITIAL_PURCHASE')),
+    });
+    expect(response.status).toBe(200);
+    const rows = await t.deps.db
+      .select({ event: auditEvents.event, ip: auditEvents.ip })
+      .from(auditEvents)
+      .where(eq(auditEvents.target, user.id));
+    expect(rows).toContainEqual({ event: 'premium_granted', ip: '127.0.0.1' });
+  });
 });

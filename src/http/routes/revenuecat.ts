@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Deps } from '../../deps.js';
+import type { ClientIpResolver } from '../../lib/client-ip.js';
 import { toFieldIssues } from '../../lib/errors.js';
 import { applyRevenuecatEvent } from '../../modules/users/revenuecat.js';
 import { revenuecatWebhookBody } from '../../modules/users/schema.js';
@@ -20,7 +21,7 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
  * for a wrong one, 400 for a body that is not a RevenueCat event; 200 otherwise, including for events we
  * ignore, because RevenueCat retries every other answer.
  */
-export function createRevenuecatRoutes(deps: Deps) {
+export function createRevenuecatRoutes(deps: Deps, resolveClientIp: ClientIpResolver) {
   const secret = deps.env.REVENUECAT_WEBHOOK_SECRET;
   const expected = secret ? digest(`Bearer ${secret}`) : null;
 
@@ -50,7 +51,7 @@ export function createRevenuecatRoutes(deps: Deps) {
       }
 
       const outcome = await applyRevenuecatEvent(deps, parsed.data.event, {
-        ip: c.get('clientIp') ?? null,
+        ip: resolveClientIp(c),
         userAgent: c.req.header('user-agent')?.slice(0, 512) ?? null,
       });
       deps.log.info(

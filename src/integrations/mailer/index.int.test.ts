@@ -39,13 +39,13 @@ describe('createMailer', () => {
       mailer.enqueue(tx, { kind: 'security_notice', to, subject: 'New sign-in', text: 'Was it you?' }),
     );
 
-    expect(await mailer.dispatcher.drainOnce()).toBe(1);
+    expect(await mailer.drainOnce()).toBe(1);
     expect((await server.waitForMessage(to)).from).toContain('hello@linguamate.test');
     const metric = await wiring.metrics.registry.getSingleMetricAsString('mail_messages_total');
     expect(metric).toContain('mail_messages_total{outcome="sent"} 1');
     expect(metric).toContain('mail_messages_total{outcome="failed"} 0');
     expect(mailer.transport?.circuit).toBe('closed');
-    mailer.transport?.close();
+    await mailer.stop();
 
     // A second mailer on the same registry reuses the counter instead of failing to register it.
     expect(() => createMailer(wiring)).not.toThrow();
@@ -63,7 +63,7 @@ describe('createMailer', () => {
       text: 'Code 55',
     });
 
-    expect(await mailer.dispatcher.drainOnce()).toBe(0);
+    expect(await mailer.drainOnce()).toBe(0);
     expect(logs.lines.some((line) => line.to === `a***@${domain}` && line.component === 'mailer')).toBe(true);
   });
 });

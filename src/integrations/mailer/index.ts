@@ -13,10 +13,13 @@ export type { EnqueueMailInput, MailDispatcher, MailKind, MailOutcome } from './
 export { enqueueMail } from './outbox.js';
 export type { MailMessage, MailTransport } from './types.js';
 
-export interface Mailer {
-  /** `enqueueMail`: pass the caller's transaction, then `dispatcher.wake()` after it commits. */
+/**
+ * The outbox dispatcher (start, stop, drainOnce, wake) plus what it sends through. `stop()` also closes
+ * the SMTP transport, so whoever stops the mailer leaves no connection behind.
+ */
+export interface Mailer extends MailDispatcher {
+  /** `enqueueMail`: pass the caller's transaction, then `wake()` after it commits. */
   enqueue: typeof enqueueMail;
-  dispatcher: MailDispatcher;
   /** null when SMTP_URL is not set: mail is held in the outbox and announced (masked) in the log. */
   transport: SmtpTransport | null;
 }
@@ -53,7 +56,15 @@ export function createMailer(
       overrides.dispatcher?.onOutcome?.(outcome);
     },
   });
-  return { enqueue: enqueueMail, dispatcher, transport };
+  return {
+    ...dispatcher,
+    async stop() {
+      await dispatcher.stop();
+      transport?.close();
+    },
+    enqueue: enqueueMail,
+    transport,
+  };
 }
 
 function mailCounter(registry: Deps['metrics']['registry']): Counter<'outcome'> {
