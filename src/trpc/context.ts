@@ -2,6 +2,7 @@ import type { Context as HonoContext } from 'hono';
 import type { Deps } from '../deps.js';
 import { type ClientIpResolver, createClientIpResolver } from '../lib/client-ip.js';
 import { createRateLimitState, type RateLimitState } from '../lib/rate-limit/state.js';
+import { requestContext } from '../lib/request-context.js';
 
 /** The authenticated caller, filled from the access token by the accounts module. */
 export interface Caller {
@@ -43,6 +44,8 @@ export function createContextFactory(
   return async function createContext(c: HonoContext): Promise<TrpcContext> {
     const rateLimit = createRateLimitState();
     c.set('rateLimit', rateLimit);
+    const request = requestContext.getStore();
+    if (request) request.rateLimit = rateLimit;
     return {
       deps,
       requestId: c.get('requestId') as string,

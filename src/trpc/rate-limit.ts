@@ -1,13 +1,12 @@
 import { enforceRateLimit, subjectKey } from '../lib/rate-limit/enforce.js';
 import { policyForProcedure } from '../lib/rate-limit/policies.js';
-import { withRateLimitState } from '../lib/rate-limit/state.js';
 import type { TrpcContext } from './context.js';
 
 /**
  * tRPC middleware: each procedure call, batched or not, spends one point of its own policy
  * (`policyForProcedure`), keyed by the signed-in user or else the client IP, before its input is parsed.
- * Throws RATE_LIMITED (429). The rest of the call runs with the request's holder in scope, so services
- * that limit per account (login, email codes) record their decisions there too.
+ * Throws RATE_LIMITED (429). Services that limit per account (login, email codes) record into the same
+ * holder through the request context.
  */
 export async function rateLimitProcedure<T>(options: {
   ctx: TrpcContext;
@@ -21,5 +20,5 @@ export async function rateLimitProcedure<T>(options: {
   const subject = { userId: ctx.caller?.userId ?? null, ip: ctx.ip };
   // Account policies are spent by the services; a table entry naming one here falls back to the IP.
   await enforceRateLimit(limits, name, subjectKey(kind === 'account' ? 'ip' : kind, subject), ctx.rateLimit);
-  return withRateLimitState(ctx.rateLimit, next);
+  return next();
 }

@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { requestContext } from '../request-context.js';
 
 /** The answer of one limiter for one call. */
 export interface RateLimitDecision {
@@ -54,14 +54,10 @@ export function decisionHeaders(decision: RateLimitDecision): Record<string, str
   return headers;
 }
 
-const scope = new AsyncLocalStorage<RateLimitState>();
-
-/** Runs `fn` with `state` as the holder that services deciding limits of their own record into. */
-export function withRateLimitState<T>(state: RateLimitState, fn: () => T): T {
-  return scope.run(state, fn);
-}
-
-/** The holder of the request being served, if it runs under `withRateLimitState`. */
+/**
+ * The holder of the request being served, kept in the request's context (lib/request-context.ts), so
+ * services that limit per account (login, email codes) record their decisions where the headers are read.
+ */
 export function currentRateLimitState(): RateLimitState | undefined {
-  return scope.getStore();
+  return requestContext.getStore()?.rateLimit;
 }
