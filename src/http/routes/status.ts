@@ -23,7 +23,6 @@ export function createStatusRoutes(deps: Deps) {
           live: '/api/health/live',
           ready: '/api/health/ready',
           info: '/api/info',
-          ingestLogs: '/api/ingest/logs',
         },
       }),
     );

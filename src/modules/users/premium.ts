@@ -6,12 +6,6 @@ import * as repo from './repo.js';
 import type { SetPremiumInput } from './schema.js';
 import { type Actor, auditClient, requireProfile, type UsersDeps } from './service.js';
 
-/** Whether the user holds an active entitlement right now: the one answer to "is this user premium?". */
-export async function isPremium(deps: Pick<UsersDeps, 'db' | 'clock'>, userId: string): Promise<boolean> {
-  const state = await repo.findQuotaState(deps.db, userId, deps.clock());
-  return state?.isPremium ?? false;
-}
-
 /**
  * `user.upgradeToPremium`. Payment goes through the stores and RevenueCat, so this only works where
  * ALLOW_DEV_PREMIUM_UPGRADE is on (never in production): it grants a permanent 'dev' entitlement.

@@ -41,13 +41,8 @@ export async function incrementMessageCount(deps: UsersDeps, actor: Actor): Prom
     now,
     dailyLimit: FREE_DAILY_MESSAGES,
   };
-  let counted = await repo.countMessageIfAllowed(deps.db, params);
-  if (!counted && state.messagesUsedToday === null) {
-    // The account predates its stats row (left join gave nulls): create it and count once more.
-    await repo.ensureStatsRow(deps.db, actor.userId);
-    counted = await repo.countMessageIfAllowed(deps.db, params);
-  }
-  if (!counted) {
+  // Every account has its stats row from sign-up (auth repo insertUser), so no count means no allowance.
+  if (!(await repo.countMessageIfAllowed(deps.db, params))) {
     throw new AppError(
       'RATE_LIMITED',
       `Daily limit of ${FREE_DAILY_MESSAGES} messages reached; it resets at midnight or with Premium`,

@@ -52,11 +52,6 @@ export async function upsertSettings(tx: Tx, userId: string, values: Partial<New
     .onConflictDoUpdate({ target: userSettings.userId, set: values });
 }
 
-/** Accounts get a stats row at sign-up; this repairs one that lacks it, harmlessly under races. */
-export async function ensureStatsRow(db: Db | Tx, userId: string): Promise<void> {
-  await db.insert(userStats).values({ userId }).onConflictDoNothing();
-}
-
 /** What the chat quota needs to answer, read in one round trip. */
 export async function findQuotaState(db: Db | Tx, userId: string, now: Date) {
   const [row] = await db
@@ -77,7 +72,7 @@ export async function findQuotaState(db: Db | Tx, userId: string, now: Date) {
  * Counts one chat message in a single conditional UPDATE, so concurrent calls can never take a free user
  * past the limit: PostgreSQL re-checks the WHERE clause against the row a concurrent update just wrote.
  * A stored date after `today` (the user moved west) counts as today, so changing zone cannot reset it.
- * Returns false when nothing was counted (limit reached, or no stats row).
+ * Returns false when nothing was counted (limit reached).
  */
 export async function countMessageIfAllowed(
   db: Db | Tx,

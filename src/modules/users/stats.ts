@@ -22,13 +22,9 @@ export async function updateStats(deps: UsersDeps, actor: Actor, input: UpdateSt
   const userId = actor.userId;
   await deps.db.transaction(async (tx) => {
     // The row lock serialises syncs of one user, so "accepted today" cannot be read twice by racing calls.
-    let locked = await repo.findStatsForUpdate(tx, userId);
-    if (!locked) {
-      if (!(await repo.userExists(tx, userId))) throw new AppError('NOT_FOUND', 'User not found');
-      await repo.ensureStatsRow(tx, userId);
-      locked = await repo.findStatsForUpdate(tx, userId);
-      if (!locked) throw new AppError('INTERNAL', 'Stats row missing after creation');
-    }
+    // Every account has its stats row from sign-up, so a missing row means a missing account.
+    const locked = await repo.findStatsForUpdate(tx, userId);
+    if (!locked) throw new AppError('NOT_FOUND', 'User not found');
     const { stats } = locked;
     const timeZone = resolveTimeZone(locked.timezone);
     const today = localDate(timeZone, now);
