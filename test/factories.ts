@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
-import superjson from 'superjson';
 import type { User } from '../src/db/schema/index.js';
 import { hashPassword } from '../src/modules/auth/passwords.js';
 import * as authRepo from '../src/modules/auth/repo.js';
 import { startSession } from '../src/modules/auth/sessions.js';
-import type { AppRouter } from '../src/trpc/router.js';
 import type { TestApp, TrpcClient } from './harness.js';
 
 export const TEST_PASSWORD = 'Correct-Horse-42';
@@ -61,15 +58,6 @@ export async function createUser(
 }
 
 /** A tRPC client for the app under test that sends the given access token (or none). */
-export async function clientWithToken(t: TestApp, accessToken: string | null): Promise<TrpcClient> {
-  const base = await t.listen();
-  return createTRPCClient<AppRouter>({
-    links: [
-      httpBatchLink({
-        url: `${base}/api/trpc`,
-        transformer: superjson,
-        headers: () => (accessToken ? { authorization: `Bearer ${accessToken}` } : {}),
-      }),
-    ],
-  });
+export function clientWithToken(t: TestApp, accessToken: string | null): Promise<TrpcClient> {
+  return t.trpc(accessToken ? { headers: { authorization: `Bearer ${accessToken}` } } : {});
 }
