@@ -23,35 +23,30 @@ const redisUrl = z
   .url()
   .refine((value) => /^rediss?:\/\//.test(value), 'must be a redis:// or rediss:// URL');
 
-const originList = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((origin) => origin.trim())
-      .filter(Boolean),
-  )
-  .pipe(
-    z.array(
-      z.union([
-        z.literal('*'),
-        z.string().refine(isBareOrigin, 'each origin must be scheme://host[:port], without a path'),
-      ]),
-    ),
-  );
+/** `a, b,,c` → `['a', 'b', 'c']`: the shape of every list variable. */
+const commaList = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean),
+);
+
+const originList = commaList.pipe(
+  z.array(
+    z.union([
+      z.literal('*'),
+      z.string().refine(isBareOrigin, 'each origin must be scheme://host[:port], without a path'),
+    ]),
+  ),
+);
 
 /** `kid:secret,kid:secret`: retired signing keys whose tokens still verify until they expire. */
-const keyList = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter(Boolean)
-      .map((entry) => {
-        const colon = entry.indexOf(':');
-        return { kid: entry.slice(0, colon), secret: entry.slice(colon + 1) };
-      }),
+const keyList = commaList
+  .transform((entries) =>
+    entries.map((entry) => {
+      const colon = entry.indexOf(':');
+      return { kid: entry.slice(0, colon), secret: entry.slice(colon + 1) };
+    }),
   )
   .pipe(
     z.array(
@@ -63,21 +58,13 @@ const keyList = z
   );
 
 /** `127.0.0.1,10.0.0.0/8,loopback`: proxies whose X-Forwarded-For is believed (proxy-addr's syntax). */
-const proxyList = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter(Boolean),
-  )
-  .pipe(
-    z.array(
-      z
-        .string()
-        .refine(isProxyEntry, 'each entry must be an IP, a CIDR range, loopback, linklocal or uniquelocal'),
-    ),
-  );
+const proxyList = commaList.pipe(
+  z.array(
+    z
+      .string()
+      .refine(isProxyEntry, 'each entry must be an IP, a CIDR range, loopback, linklocal or uniquelocal'),
+  ),
+);
 
 function isProxyEntry(value: string): boolean {
   try {

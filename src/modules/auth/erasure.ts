@@ -8,7 +8,6 @@ import { recordAudit } from '../audit/service.js';
 import { verifyPassword } from './passwords.js';
 import * as repo from './repo.js';
 import type { AuthDeps } from './service.js';
-import type { ClientInfo } from './sessions.js';
 import { markRevoked } from './sessions.js';
 
 const tables = (Object.values(schema) as unknown[]).filter((value): value is PgTable => is(value, PgTable));
@@ -30,9 +29,10 @@ const userOwnedTables = tables
 /**
  * Erases the account: every row that references the user goes (foreign keys cascade from users), lessons
  * they generated go, and their audit rows are anonymised (kept as "something happened then", no longer
- * whose). UNAUTHORIZED for a wrong password; the `"DELETE"` confirmation is checked by the input schema.
+ * whose). The deletion's own audit row is anonymous too, so it takes no client address.
+ * UNAUTHORIZED for a wrong password; the `"DELETE"` confirmation is checked by the input schema.
  */
-export async function deleteAccount(deps: AuthDeps, userId: string, password: string, client: ClientInfo) {
+export async function deleteAccount(deps: AuthDeps, userId: string, password: string) {
   const user = await repo.findUserById(deps.db, userId);
   if (!user) throw new AppError('NOT_FOUND', 'User not found');
   if (!(await verifyPassword(user.passwordHash, password)))
@@ -54,7 +54,6 @@ export async function deleteAccount(deps: AuthDeps, userId: string, password: st
   });
   await markRevoked(deps, sessionIds);
   deps.log.info({ sessions: sessionIds.length }, 'account erased');
-  void client;
   return { success: true as const };
 }
 

@@ -68,7 +68,7 @@ export const authRouter = router({
     ),
   deleteAccount: authedProcedure
     .input(deleteAccountInput)
-    .mutation(({ ctx, input }) => deleteAccount(ctx.deps, ctx.caller.userId, input.password, clientOf(ctx))),
+    .mutation(({ ctx, input }) => deleteAccount(ctx.deps, ctx.caller.userId, input.password)),
   getCurrentUser: authedProcedure.query(({ ctx }) => service.currentUser(ctx.deps, ctx.caller.userId)),
   updateProfile: authedProcedure
     .input(updateProfileInput)
