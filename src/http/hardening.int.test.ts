@@ -188,11 +188,10 @@ describe('request size limits', () => {
 
   it('refuses oversized headers with 431', async () => {
     const base = await t.listen();
-    const response = await fetch(`${base}/api/info`, { headers: { 'x-filler': 'y'.repeat(20_000) } }).catch(
-      (error: unknown) => error,
-    );
-    if (response instanceof Response) expect(response.status).toBe(431);
-    else expect(response).toBeInstanceOf(Error); // the server may close the socket instead
+    const response = await fetch(`${base}/api/info`, { headers: { 'x-filler': 'y'.repeat(20_000) } });
+    expect(response.status).toBe(431);
+    // Just under the limit still works.
+    expect((await fetch(`${base}/api/info`, { headers: { 'x-filler': 'y'.repeat(15_000) } })).status).toBe(200);
   });
 });
 
