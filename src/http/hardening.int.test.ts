@@ -191,7 +191,9 @@ describe('request size limits', () => {
     const response = await fetch(`${base}/api/info`, { headers: { 'x-filler': 'y'.repeat(20_000) } });
     expect(response.status).toBe(431);
     // Just under the limit still works.
-    expect((await fetch(`${base}/api/info`, { headers: { 'x-filler': 'y'.repeat(15_000) } })).status).toBe(200);
+    expect((await fetch(`${base}/api/info`, { headers: { 'x-filler': 'y'.repeat(15_000) } })).status).toBe(
+      200,
+    );
   });
 });
 
