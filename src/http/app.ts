@@ -5,17 +5,18 @@ import { CONTENT_VERSION } from '../db/seed/content/index.js';
 import type { Deps } from '../deps.js';
 import { createClientIpResolver } from '../lib/client-ip.js';
 import { rateLimitHeaders } from '../lib/rate-limit/state.js';
+import { setResponseHeader } from '../lib/request-context.js';
 import { createCallerResolver } from '../modules/auth/caller.js';
 import { type CallerResolver, createContextFactory, type TrpcContextVariables } from '../trpc/context.js';
 import { appCodeOf, type ProcedureMeta } from '../trpc/init.js';
 import { appRouter } from '../trpc/router.js';
+import { createAccessLog } from './edge/access-log.js';
+import { createCorsPolicy } from './edge/cors.js';
+import { createEdge } from './edge/edge.js';
+import { createRouteLabels } from './edge/route-labels.js';
+import { createResponseHeaders } from './edge/security-headers.js';
 import { createErrorHandler, errorResponse, notFound } from './errors.js';
-import { createAccessLog } from './middleware/access-log.js';
-import { createCors } from './middleware/cors.js';
-import { createDeadline } from './middleware/deadline.js';
-import { createRequestId, type RequestIdVariables } from './middleware/request-id.js';
 import { createResponseCache } from './middleware/response-cache.js';
-import { createSecurityHeaders } from './middleware/security-headers.js';
 import { createUploadLimit } from './middleware/upload-limit.js';
 import { createHealthRoutes } from './routes/health.js';
 import { createMetricsRoutes } from './routes/metrics.js';
@@ -24,7 +25,7 @@ import { createStatusRoutes } from './routes/status.js';
 
 export const TRPC_ENDPOINT = '/api/trpc';
 
-export interface AppVariables extends RequestIdVariables, TrpcContextVariables {
+export interface AppVariables extends TrpcContextVariables {
   /** Set by the client IP resolver the first time a request's address is asked for. */
   clientIp?: string;
 }
@@ -37,8 +38,9 @@ export interface AppOptions {
 }
 
 /**
- * Builds the HTTP application. Order matters: the request id comes first so everything after it, including
- * the access log and error responses, carries the correlation id.
+ * Builds the HTTP application: the routes, and around them the edge (edge/edge.ts) that every request
+ * passes first and last: correlation id, security and CORS headers, deadline, metrics and access log. The
+ * app's `fetch` (and so `app.request`) is the edge's, so tests and the server see the same stack.
  */
 export function createApp(deps: Deps, options: AppOptions = {}): App {
   const app: App = new Hono<{ Variables: AppVariables }>();
@@ -52,31 +54,10 @@ export function createApp(deps: Deps, options: AppOptions = {}): App {
   // A batch may be cached only if every procedure in it may be.
   const allPublicCacheable = (paths: string) => paths.split(',').every((path) => publicCacheable.has(path));
 
-  app.use('*', createRequestId());
-  app.use(
-    '*',
-    createAccessLog({
-      log: deps.log,
-      metrics: deps.metrics,
-      knownProcedures,
-      trpcPrefix: `${TRPC_ENDPOINT}/`,
-      mode: deps.env.ACCESS_LOG,
-      slowMs: deps.env.ACCESS_LOG_SLOW_MS,
-    }),
-  );
-  app.use('*', createSecurityHeaders({ hsts: deps.env.NODE_ENV === 'production' }));
-  app.use('*', createCors({ origins: deps.env.CORS_ORIGINS, maxAgeSeconds: deps.env.CORS_MAX_AGE_SECONDS }));
-  app.use(
-    '*',
-    createDeadline({
-      defaultMs: deps.env.REQUEST_DEADLINE_MS,
-      byPrefix: [{ prefix: '/api/stt/', ms: deps.env.UPLOAD_DEADLINE_MS }],
-    }),
-  );
   const jsonBodyLimit = bodyLimit({
     maxSize: deps.env.BODY_LIMIT_BYTES,
-    onError: (c) =>
-      errorResponse(c, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${deps.env.BODY_LIMIT_BYTES} bytes`),
+    onError: () =>
+      errorResponse('PAYLOAD_TOO_LARGE', `Request body exceeds ${deps.env.BODY_LIMIT_BYTES} bytes`),
   });
   app.use(`${TRPC_ENDPOINT}/*`, jsonBodyLimit);
   app.use('/api/webhooks/*', jsonBodyLimit);
@@ -114,18 +95,39 @@ export function createApp(deps: Deps, options: AppOptions = {}): App {
     }),
   );
   app.use(`${TRPC_ENDPOINT}/*`, async function trpcHandler(c, next) {
-    // tRPC answers with a Response of its own. Touching c.res first makes Hono carry the headers earlier
-    // middleware prepared (request id, security, CORS) over to it when the handler returns.
-    void c.res;
     const response = await trpc(c, next);
-    // The procedures have run: their tightest rate limit decision goes out with the answer.
+    // The procedures have run: their tightest rate limit decision goes out with the answer (the edge puts
+    // the request's headers on tRPC's response).
     const rateLimit = c.get('rateLimit');
     if (rateLimit)
-      for (const [name, value] of Object.entries(rateLimitHeaders(rateLimit))) c.header(name, value);
+      for (const [name, value] of Object.entries(rateLimitHeaders(rateLimit))) setResponseHeader(name, value);
     return response;
   });
 
   app.notFound(notFound);
   app.onError(createErrorHandler(deps.log));
+
+  const edge = createEdge({
+    log: deps.log,
+    metrics: deps.metrics,
+    responseHeaders: createResponseHeaders({ hsts: deps.env.NODE_ENV === 'production' }),
+    cors: createCorsPolicy({ origins: deps.env.CORS_ORIGINS, maxAgeSeconds: deps.env.CORS_MAX_AGE_SECONDS }),
+    recordRequest: createAccessLog({
+      log: deps.log,
+      metrics: deps.metrics,
+      routeLabel: createRouteLabels({
+        routes: () => app.routes,
+        trpcPrefix: `${TRPC_ENDPOINT}/`,
+        knownProcedures,
+      }),
+      mode: deps.env.ACCESS_LOG,
+      slowMs: deps.env.ACCESS_LOG_SLOW_MS,
+    }),
+    deadline: {
+      defaultMs: deps.env.REQUEST_DEADLINE_MS,
+      byPrefix: [{ prefix: '/api/stt/', ms: deps.env.UPLOAD_DEADLINE_MS }],
+    },
+  });
+  app.fetch = edge(app.fetch);
   return app;
 }

@@ -1,8 +1,9 @@
-import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import type { ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError, ERROR_CODES, type ErrorBody, type ErrorCode, INTERNAL_MESSAGE } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
+import { currentRequestId } from '../lib/request-context.js';
+import { respondJson } from './respond.js';
 
 const CODE_BY_STATUS = new Map<number, ErrorCode>(
   Object.entries(ERROR_CODES)
@@ -12,29 +13,29 @@ const CODE_BY_STATUS = new Map<number, ErrorCode>(
 );
 
 /** Writes the one JSON error envelope. */
-export function errorResponse(c: Context, code: ErrorCode, message: string, extra: Partial<ErrorBody> = {}) {
-  const body: ErrorBody = { code, message, requestId: c.get('requestId') ?? 'unknown', ...extra };
-  return c.json(body, ERROR_CODES[code].status as ContentfulStatusCode);
+export function errorResponse(code: ErrorCode, message: string, extra: Partial<ErrorBody> = {}): Response {
+  const body: ErrorBody = { code, message, requestId: currentRequestId() ?? 'unknown', ...extra };
+  return respondJson(body, ERROR_CODES[code].status);
 }
 
 /** Maps anything thrown by a plain HTTP route to the envelope; unexpected errors are logged with their stack. */
 export function createErrorHandler(log: Logger): ErrorHandler {
-  return function onError(error, c) {
+  return function onError(error) {
     if (error instanceof AppError) {
       if (error.code === 'INTERNAL') {
         log.error({ err: error }, 'internal error');
-        return errorResponse(c, 'INTERNAL', INTERNAL_MESSAGE);
+        return errorResponse('INTERNAL', INTERNAL_MESSAGE);
       }
-      return errorResponse(c, error.code, error.message, error.issues ? { issues: error.issues } : {});
+      return errorResponse(error.code, error.message, error.issues ? { issues: error.issues } : {});
     }
     if (error instanceof HTTPException && error.status < 500) {
       const code = CODE_BY_STATUS.get(error.status) ?? 'BAD_REQUEST';
-      return errorResponse(c, code, error.message || code);
+      return errorResponse(code, error.message || code);
     }
     log.error({ err: error }, 'unhandled error');
-    return errorResponse(c, 'INTERNAL', INTERNAL_MESSAGE);
+    return errorResponse('INTERNAL', INTERNAL_MESSAGE);
   };
 }
 
 export const notFound: NotFoundHandler = (c) =>
-  errorResponse(c, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path.slice(0, 200)}`);
+  errorResponse('NOT_FOUND', `No route for ${c.req.method} ${c.req.path.slice(0, 200)}`);

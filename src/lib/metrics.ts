@@ -1,12 +1,11 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { PoolStats } from '../db/client.js';
+import { HttpRequestMetrics } from './http-metrics.js';
 
 export interface Metrics {
   registry: Registry;
-  httpDuration: Histogram<'route' | 'method' | 'status'>;
-  httpRequests: Counter<'route' | 'method' | 'status'>;
-  /** Requests being served; a plain number, published as a gauge when scraped (cheaper per request). */
-  inFlight: { count: number };
+  /** Per-request duration, count and in-flight gauge, recorded by the HTTP edge. */
+  http: HttpRequestMetrics;
   procedureDuration: Histogram<'procedure' | 'type' | 'outcome'>;
   cacheFallbacks: Counter<'cache'>;
   rateLimitFallbacks: Counter<'policy'>;
@@ -23,20 +22,7 @@ export function createMetrics(poolStats: () => PoolStats): Metrics {
   const buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
   const metrics: Metrics = {
     registry,
-    httpDuration: new Histogram({
-      name: 'http_request_duration_seconds',
-      help: 'HTTP request duration by route (or procedure), method and status',
-      labelNames: ['route', 'method', 'status'],
-      buckets,
-      registers: [registry],
-    }),
-    httpRequests: new Counter({
-      name: 'http_requests_total',
-      help: 'HTTP requests served, by route (or procedure), method and status',
-      labelNames: ['route', 'method', 'status'],
-      registers: [registry],
-    }),
-    inFlight: { count: 0 },
+    http: new HttpRequestMetrics(registry, buckets),
     procedureDuration: new Histogram({
       name: 'trpc_procedure_duration_seconds',
       help: 'tRPC procedure duration by procedure, type and outcome (ok or the error code)',
@@ -57,15 +43,6 @@ export function createMetrics(poolStats: () => PoolStats): Metrics {
       registers: [registry],
     }),
   };
-
-  new Gauge({
-    name: 'http_requests_in_flight',
-    help: 'HTTP requests being served right now',
-    registers: [registry],
-    collect() {
-      this.set(metrics.inFlight.count);
-    },
-  });
 
   const poolGauge = (name: string, help: string, pick: (stats: PoolStats) => number) =>
     new Gauge({

@@ -1,9 +1,22 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RateLimitState } from './rate-limit/state.js';
 
-/** Per-request values that every log line and error of that request needs. */
+/**
+ * Headers every answer to a request carries: correlation id, security, CORS, rate limit. A plain object
+ * with lower-case names, because @hono/node-server writes a plain object straight into `writeHead`, while
+ * a WHATWG `Headers` costs more to fill and to convert than the rest of a small request.
+ */
+export type ResponseHeaders = Record<string, string>;
+
+/** Per-request values that every log line, error and answer of that request needs. */
 export interface RequestContext {
   requestId: string;
+  responseHeaders: ResponseHeaders;
+  /**
+   * The answer built on `responseHeaders` itself (http/respond.ts), if any. The edge copies the headers
+   * onto any other answer, such as the one the tRPC adapter builds.
+   */
+  prepared?: Response;
   /** This request's tightest rate-limit decision, once tRPC has created the holder for it. */
   rateLimit?: RateLimitState;
 }
@@ -13,4 +26,10 @@ export const requestContext = new AsyncLocalStorage<RequestContext>();
 /** The correlation id of the request being served, if any. */
 export function currentRequestId(): string | undefined {
   return requestContext.getStore()?.requestId;
+}
+
+/** Adds a header to the answer of the request being served, whichever part of the app builds it. */
+export function setResponseHeader(name: string, value: string): void {
+  const context = requestContext.getStore();
+  if (context) context.responseHeaders[name.toLowerCase()] = value;
 }

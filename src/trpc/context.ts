@@ -48,7 +48,7 @@ export function createContextFactory(
     if (request) request.rateLimit = rateLimit;
     return {
       deps,
-      requestId: c.get('requestId') as string,
+      requestId: request?.requestId ?? 'unknown',
       caller: await resolveCaller(c),
       ip: resolveClientIp(c),
       userAgent: c.req.header('user-agent')?.slice(0, 512) ?? null,

@@ -1,40 +1,29 @@
-import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
-import { createErrorHandler } from '../errors.js';
 import { createRateLimit } from './rate-limit.js';
-import { createRequestId, type RequestIdVariables } from './request-id.js';
 
 let t: TestApp;
 beforeAll(async () => {
-  // The real limiters of a test app (Redis when the run has it), with a small ingest budget.
+  // The real app and limiters of a test app (Redis when the run has it), with a small ingest budget, and a
+  // plain route behind the middleware, keyed by a header so each test has its own budget.
   t = await createTestApp({ rateLimits: { policies: { ingest: { points: 2 } } } });
-});
-afterAll(() => t.close());
-
-/** A plain route behind the middleware, keyed by a header so each test has its own budget. */
-function routeApp() {
-  const app = new Hono<{ Variables: RequestIdVariables }>();
-  app.use('*', createRequestId());
-  app.use(
-    '/ingest',
+  t.app.use(
+    '/api/__test/ingest',
     createRateLimit({
       limits: t.deps.rateLimits,
       policy: 'ingest',
       resolveKey: (c) => `ip:${c.req.header('x-test-client')}`,
     }),
   );
-  app.post('/ingest', (c) => c.json({ accepted: true }));
-  app.on('OPTIONS', '/ingest', (c) => c.body(null, 204));
-  app.onError(createErrorHandler(t.deps.log));
-  return app;
-}
+  t.app.post('/api/__test/ingest', (c) => c.json({ accepted: true }));
+  t.app.on('OPTIONS', '/api/__test/ingest', (c) => c.body(null, 204));
+});
+afterAll(() => t.close());
 
 describe('createRateLimit', () => {
   it('sends RateLimit-* headers and answers 429 with the error envelope and Retry-After past the budget', async () => {
-    const app = routeApp();
     const post = (client: string) =>
-      app.request('/ingest', {
+      t.request('/api/__test/ingest', {
         method: 'POST',
         headers: { 'x-test-client': client, 'x-correlation-id': 'rl-1' },
       });
@@ -62,16 +51,15 @@ describe('createRateLimit', () => {
   });
 
   it('lets CORS preflights through without spending the budget', async () => {
-    const app = routeApp();
     for (let i = 0; i < 3; i++) {
-      const preflight = await app.request('/ingest', {
+      const preflight = await t.request('/api/__test/ingest', {
         method: 'OPTIONS',
         headers: { 'x-test-client': 'c' },
       });
       expect(preflight.status).toBe(204);
       expect(preflight.headers.get('ratelimit-limit')).toBeNull();
     }
-    const post = await app.request('/ingest', { method: 'POST', headers: { 'x-test-client': 'c' } });
+    const post = await t.request('/api/__test/ingest', { method: 'POST', headers: { 'x-test-client': 'c' } });
     expect(post.headers.get('ratelimit-remaining')).toBe('1');
   });
 });

@@ -3,6 +3,7 @@ import { rateLimitedMessage } from '../../lib/rate-limit/enforce.js';
 import type { RateLimits } from '../../lib/rate-limit/limiter.js';
 import type { PolicyName } from '../../lib/rate-limit/policies.js';
 import { decisionHeaders } from '../../lib/rate-limit/state.js';
+import { setResponseHeader } from '../../lib/request-context.js';
 import { errorResponse } from '../errors.js';
 
 export interface RateLimitOptions {
@@ -18,16 +19,16 @@ export interface RateLimitOptions {
 /**
  * Rate limit for plain (non-tRPC) routes: each request spends one point of `policy`; the `RateLimit-*`
  * headers go on every answer, and past the budget the answer is 429 RATE_LIMITED with `Retry-After` in the
- * JSON error envelope. CORS preflights pass untouched. Headers are set before `next()`: setting them after
- * it would rebuild the response.
+ * JSON error envelope. CORS preflights pass untouched. The headers go into the request's response headers,
+ * which every answer carries (lib/request-context.ts).
  */
 export function createRateLimit(options: RateLimitOptions): MiddlewareHandler {
   const { limits, policy, resolveKey } = options;
   return async function rateLimit(c, next) {
     if (c.req.method === 'OPTIONS') return next();
     const decision = await limits.consume(policy, resolveKey(c));
-    for (const [name, value] of Object.entries(decisionHeaders(decision))) c.header(name, value);
-    if (decision.limited) return errorResponse(c, 'RATE_LIMITED', rateLimitedMessage(decision));
+    for (const [name, value] of Object.entries(decisionHeaders(decision))) setResponseHeader(name, value);
+    if (decision.limited) return errorResponse('RATE_LIMITED', rateLimitedMessage(decision));
     await next();
   };
 }

@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { LRUCache } from 'lru-cache';
+import { respond } from '../respond.js';
 
 export interface ResponseCacheOptions {
   /** Seconds a cached answer may be served, by this instance and (through Cache-Control) by clients. */
@@ -38,7 +39,7 @@ export function createResponseCache(options: ResponseCacheOptions): MiddlewareHa
     const key = `${options.version} ${url.slice(url.indexOf('/', url.indexOf('//') + 2))}`;
     const hit = cache.get(key);
     if (hit) {
-      return c.body(hit.body, 200, { 'content-type': hit.contentType, 'cache-control': cacheControl });
+      return respond(hit.body, 200, hit.contentType, { 'cache-control': cacheControl });
     }
     await next();
     const response = c.res;

@@ -13,7 +13,7 @@ export function createUploadLimit(maxBytes: number): MiddlewareHandler {
   return async function uploadLimit(c, next) {
     const declared = c.req.header('content-length');
     if (declared !== undefined && Number(declared) > maxBytes)
-      return errorResponse(c, 'PAYLOAD_TOO_LARGE', message);
+      return errorResponse('PAYLOAD_TOO_LARGE', message);
     const body = c.req.raw.body;
     if (!body) return next();
     let received = 0;

@@ -2,6 +2,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Hono } from 'hono';
 import { countPendingMigrations } from '../../db/migrate.js';
 import type { Deps } from '../../deps.js';
+import { respondJson } from '../respond.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
 const LOOP_DELAY_RESOLUTION_MS = 10;
@@ -33,10 +34,10 @@ export function createHealthRoutes(deps: Deps) {
   };
 
   return new Hono()
-    .get('/live', (c) => c.json({ status: 'ok' }))
-    .get('/ready', async (c) => {
+    .get('/live', () => respondJson({ status: 'ok' }))
+    .get('/ready', async () => {
       if (deps.lifecycle.shuttingDown) {
-        return c.json({ status: 'unavailable', failing: ['shutdown'], checks: {} }, 503);
+        return respondJson({ status: 'unavailable', failing: ['shutdown'], checks: {} }, 503);
       }
       const names = Object.keys(checks);
       const results = await Promise.all(names.map((name) => runCheck(checks[name]!)));
@@ -44,14 +45,14 @@ export function createHealthRoutes(deps: Deps) {
       const failing = names.filter((_, index) => !results[index]!.ok);
       if (failing.length > 0) {
         deps.log.warn({ failing, checks: report }, 'readiness check failed');
-        return c.json({ status: 'unavailable', failing, checks: report }, 503);
+        return respondJson({ status: 'unavailable', failing, checks: report }, 503);
       }
-      return c.json({ status: 'ready', checks: report });
+      return respondJson({ status: 'ready', checks: report });
     })
-    .get('/', (c) => {
+    .get('/', () => {
       const memory = process.memoryUsage();
       const toMb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
-      return c.json({
+      return respondJson({
         status: 'ok',
         timestamp: new Date().toISOString(),
         version: deps.version,

@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import type { Deps } from '../../deps.js';
 import { errorResponse } from '../errors.js';
+import { respond } from '../respond.js';
 
 /** Prometheus scrape endpoint. With METRICS_TOKEN set, scrapers must send it as a bearer token. */
 export function createMetricsRoutes(deps: Deps) {
@@ -10,10 +11,10 @@ export function createMetricsRoutes(deps: Deps) {
     if (expected) {
       const given = Buffer.from(c.req.header('authorization') ?? '');
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        return errorResponse(c, 'UNAUTHORIZED', 'Metrics token required');
+        return errorResponse('UNAUTHORIZED', 'Metrics token required');
       }
     }
     const body = await deps.metrics.registry.metrics();
-    return c.body(body, 200, { 'content-type': deps.metrics.registry.contentType });
+    return respond(body, 200, deps.metrics.registry.contentType);
   });
 }

@@ -7,7 +7,7 @@ import { toFieldIssues } from '../../lib/errors.js';
 import { applyRevenuecatEvent } from '../../modules/users/revenuecat.js';
 import { revenuecatWebhookBody } from '../../modules/users/schema.js';
 import { errorResponse } from '../errors.js';
-import type { RequestIdVariables } from '../middleware/request-id.js';
+import { respondJson } from '../respond.js';
 
 /** RevenueCat deliveries are a few kilobytes; anything far larger is not from them. */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -25,27 +25,27 @@ export function createRevenuecatRoutes(deps: Deps, resolveClientIp: ClientIpReso
   const secret = deps.env.REVENUECAT_WEBHOOK_SECRET;
   const expected = secret ? digest(`Bearer ${secret}`) : null;
 
-  return new Hono<{ Variables: RequestIdVariables & { clientIp?: string } }>().post(
+  return new Hono<{ Variables: { clientIp?: string } }>().post(
     '/',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) => errorResponse(c, 'PAYLOAD_TOO_LARGE', 'Webhook body too large'),
+      onError: () => errorResponse('PAYLOAD_TOO_LARGE', 'Webhook body too large'),
     }),
     async function revenuecatWebhook(c) {
-      if (!expected) return errorResponse(c, 'SERVICE_UNAVAILABLE', 'RevenueCat webhook is not configured');
+      if (!expected) return errorResponse('SERVICE_UNAVAILABLE', 'RevenueCat webhook is not configured');
       if (!timingSafeEqual(digest(c.req.header('authorization') ?? ''), expected)) {
-        return errorResponse(c, 'UNAUTHORIZED', 'Invalid webhook authorization');
+        return errorResponse('UNAUTHORIZED', 'Invalid webhook authorization');
       }
 
       let json: unknown;
       try {
         json = await c.req.json();
       } catch {
-        return errorResponse(c, 'BAD_REQUEST', 'Body must be JSON');
+        return errorResponse('BAD_REQUEST', 'Body must be JSON');
       }
       const parsed = revenuecatWebhookBody.safeParse(json);
       if (!parsed.success) {
-        return errorResponse(c, 'VALIDATION_ERROR', 'Not a RevenueCat webhook event', {
+        return errorResponse('VALIDATION_ERROR', 'Not a RevenueCat webhook event', {
           issues: toFieldIssues(parsed.error.issues),
         });
       }
@@ -58,7 +58,7 @@ export function createRevenuecatRoutes(deps: Deps, resolveClientIp: ClientIpReso
         { evt: 'revenuecat_event', eventId: parsed.data.event.id, type: parsed.data.event.type, outcome },
         'revenuecat webhook',
       );
-      return c.json(outcome === 'duplicate' ? { received: true, duplicate: true } : { received: true });
+      return respondJson(outcome === 'duplicate' ? { received: true, duplicate: true } : { received: true });
     },
   );
 }

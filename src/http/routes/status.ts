@@ -1,19 +1,20 @@
 import { Hono } from 'hono';
 import type { Deps } from '../../deps.js';
+import { respondJson } from '../respond.js';
 
 /** `/api` and `/api/info`, with the bodies the app and its CI checks expect (api-contract §4). */
 export function createStatusRoutes(deps: Deps) {
   return new Hono()
-    .get('/', (c) =>
-      c.json({
+    .get('/', () =>
+      respondJson({
         status: 'ok',
         message: 'Language Learning API is running',
         timestamp: new Date().toISOString(),
         version: deps.version,
       }),
     )
-    .get('/info', (c) =>
-      c.json({
+    .get('/info', () =>
+      respondJson({
         name: 'Language Learning Backend',
         version: deps.version,
         environment: deps.env.NODE_ENV,

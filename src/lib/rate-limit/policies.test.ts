@@ -58,16 +58,16 @@ describe('rate limit state', () => {
     const state = createRateLimitState();
     recordDecision(state, decision({ limit: 10, remaining: 4, resetSeconds: 30 }));
     expect(rateLimitHeaders(state)).toEqual({
-      'RateLimit-Limit': '10',
-      'RateLimit-Remaining': '4',
-      'RateLimit-Reset': '30',
+      'ratelimit-limit': '10',
+      'ratelimit-remaining': '4',
+      'ratelimit-reset': '30',
     });
     recordDecision(state, decision({ limit: 3, remaining: 0, resetSeconds: 12, limited: true }));
     expect(rateLimitHeaders(state)).toEqual({
-      'RateLimit-Limit': '3',
-      'RateLimit-Remaining': '0',
-      'RateLimit-Reset': '12',
-      'Retry-After': '12',
+      'ratelimit-limit': '3',
+      'ratelimit-remaining': '0',
+      'ratelimit-reset': '12',
+      'retry-after': '12',
     });
   });
 });

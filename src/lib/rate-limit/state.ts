@@ -46,11 +46,11 @@ export function rateLimitHeaders(state: RateLimitState): Record<string, string> 
 /** The headers of one decision; see `rateLimitHeaders`. */
 export function decisionHeaders(decision: RateLimitDecision): Record<string, string> {
   const headers: Record<string, string> = {
-    'RateLimit-Limit': String(decision.limit),
-    'RateLimit-Remaining': String(decision.remaining),
-    'RateLimit-Reset': String(decision.resetSeconds),
+    'ratelimit-limit': String(decision.limit),
+    'ratelimit-remaining': String(decision.remaining),
+    'ratelimit-reset': String(decision.resetSeconds),
   };
-  if (decision.limited) headers['Retry-After'] = String(decision.resetSeconds);
+  if (decision.limited) headers['retry-after'] = String(decision.resetSeconds);
   return headers;
 }
 

@@ -1,0 +1,157 @@
+import type { ExecutionContext } from 'hono';
+import { INTERNAL_MESSAGE } from '../../lib/errors.js';
+import type { Logger } from '../../lib/logger.js';
+import type { Metrics } from '../../lib/metrics.js';
+import { type RequestContext, type ResponseHeaders, requestContext } from '../../lib/request-context.js';
+import { errorResponse } from '../errors.js';
+import { respondEmpty } from '../respond.js';
+import type { RecordRequest } from './access-log.js';
+import type { CorsPolicy } from './cors.js';
+import { requestIdOf } from './request-id.js';
+
+/** Hono's `fetch`, and what @hono/node-server calls. */
+export type FetchHandler = (
+  request: Request,
+  env?: unknown,
+  executionCtx?: ExecutionContext,
+) => Response | Promise<Response>;
+
+export interface DeadlineOptions {
+  defaultMs: number;
+  /** Longer or shorter deadlines for paths under a prefix (first match wins), e.g. uploads. */
+  byPrefix?: { prefix: string; ms: number }[];
+}
+
+export interface EdgeOptions {
+  log: Logger;
+  metrics: Metrics;
+  /** The headers every answer starts with (security headers and the correlation id). */
+  responseHeaders: (requestId: string) => ResponseHeaders;
+  cors: CorsPolicy;
+  recordRequest: RecordRequest;
+  deadline: DeadlineOptions;
+}
+
+/**
+ * The edge every request passes, wrapped around the router's `fetch`: it gives the request its correlation
+ * id and context (so every log line carries the id), its response headers (security, CORS), answers CORS
+ * preflights, holds slow requests to a deadline, and counts and logs the answer.
+ *
+ * It is one function rather than a Hono middleware chain because each middleware turns a synchronous answer
+ * into a promise chain, and headers set through Hono go through a WHATWG `Headers` that @hono/node-server
+ * converts back: together they cost most of a small request's time (bench:http). Here a route that answers
+ * synchronously through http/respond.ts is written with one `writeHead` and no promise.
+ *
+ * Past the deadline the client gets a JSON 504 with the request id. Work already running finishes on its
+ * own or fails at the database's statement timeout; every write is a transaction, so nothing half-written
+ * remains. (No AbortSignal per request: nothing below listens to one yet.)
+ */
+export function createEdge(options: EdgeOptions): (route: FetchHandler) => FetchHandler {
+  const { log, metrics, responseHeaders, cors, recordRequest } = options;
+  const byPrefix = options.deadline.byPrefix ?? [];
+  const deadlineOf = (path: string) =>
+    byPrefix.find((route) => path.startsWith(route.prefix))?.ms ?? options.deadline.defaultMs;
+
+  const internalError = (error: unknown): Response => {
+    log.error({ err: error }, 'unhandled error');
+    return errorResponse('INTERNAL', INTERNAL_MESSAGE);
+  };
+
+  const finish = (answer: Response, request: Request, context: RequestContext, started: number) => {
+    metrics.http.inFlight--;
+    const response = answer === context.prepared ? answer : withHeaders(answer, context.responseHeaders);
+    recordRequest(request.method, pathOf(request.url), response.status, performance.now() - started);
+    return response;
+  };
+
+  const withDeadline = (answer: Promise<Response>, ms: number, context: RequestContext) =>
+    new Promise<Response>((resolve) => {
+      const timer = setTimeout(() => {
+        resolve(errorResponse('TIMEOUT', `The request did not complete within ${ms} ms`));
+        // The abandoned handler may still answer; it must not write into the 504's headers.
+        context.responseHeaders = { ...context.responseHeaders };
+      }, ms);
+      answer.then(
+        (response) => {
+          clearTimeout(timer);
+          resolve(response);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          resolve(internalError(error));
+        },
+      );
+    });
+
+  return (route) => {
+    const serve = (
+      request: Request,
+      env: unknown,
+      executionCtx: ExecutionContext | undefined,
+      context: RequestContext,
+      started: number,
+    ): Response | Promise<Response> => {
+      metrics.http.inFlight++;
+      const origin = request.headers.get('origin');
+      if (origin !== null) {
+        const requestedMethod = request.headers.get('access-control-request-method');
+        if (cors(request.method, origin, requestedMethod, context.responseHeaders))
+          return finish(respondEmpty(204), request, context, started);
+      }
+      let answer: Response | Promise<Response>;
+      try {
+        answer = route(request, env, executionCtx);
+      } catch (error) {
+        answer = internalError(error);
+      }
+      if (!(answer instanceof Promise)) return finish(answer, request, context, started);
+      return withDeadline(answer, deadlineOf(pathOf(request.url)), context).then((response) =>
+        finish(response, request, context, started),
+      );
+    };
+
+    return function edge(request, env, executionCtx) {
+      const started = performance.now();
+      const requestId = requestIdOf(request.headers);
+      const context: RequestContext = { requestId, responseHeaders: responseHeaders(requestId) };
+      return requestContext.run(context, serve, request, env, executionCtx, context, started);
+    };
+  };
+}
+
+/** The path of an absolute request URL, without the query. */
+function pathOf(url: string): string {
+  const start = url.indexOf('/', url.indexOf('://') + 3);
+  if (start === -1) return '/';
+  const query = url.indexOf('?', start);
+  return url.slice(start, query === -1 ? undefined : query);
+}
+
+/**
+ * Puts the request's headers on an answer built elsewhere (the tRPC adapter, a Hono helper). The answer's
+ * own Content-Type and Content-Security-Policy win (an HTML page brings its own policy); Vary is merged.
+ */
+function withHeaders(answer: Response, headers: ResponseHeaders): Response {
+  try {
+    copyHeaders(answer.headers, headers);
+    return answer;
+  } catch (error) {
+    // Responses such as Response.redirect() have immutable headers: copy the response first.
+    if (!(error instanceof TypeError)) throw error;
+    const copy = new Response(answer.body, answer);
+    copyHeaders(copy.headers, headers);
+    return copy;
+  }
+}
+
+function copyHeaders(target: Headers, headers: ResponseHeaders): void {
+  for (const name in headers) {
+    const value = headers[name]!;
+    if (name === 'content-type') continue;
+    if (name === 'content-security-policy' && target.has(name)) continue;
+    if (name === 'vary') {
+      const existing = target.get('vary');
+      target.set('vary', existing ? `${existing}, ${value}` : value);
+    } else target.set(name, value);
+  }
+}

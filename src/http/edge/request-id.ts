@@ -1,0 +1,13 @@
+import { randomUUID } from 'node:crypto';
+
+/** Incoming ids are accepted only if short and made of characters that are safe in logs and headers. */
+const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * The correlation id of a request: the caller's `x-correlation-id` or `x-request-id` when it is safe, so a
+ * client's or proxy's id follows the request through our logs, otherwise a new UUID.
+ */
+export function requestIdOf(headers: Headers): string {
+  const incoming = headers.get('x-correlation-id') ?? headers.get('x-request-id');
+  return incoming !== null && SAFE_ID.test(incoming) ? incoming : randomUUID();
+}
