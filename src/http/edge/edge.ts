@@ -7,6 +7,7 @@ import { errorResponse } from '../errors.js';
 import { respondEmpty } from '../respond.js';
 import type { RecordRequest } from './access-log.js';
 import type { CorsPolicy } from './cors.js';
+import { type EdgeRequestHeaders, readEdgeHeaders } from './request-headers.js';
 import { requestIdOf } from './request-id.js';
 
 /** Hono's `fetch`, and what @hono/node-server calls. */
@@ -90,14 +91,14 @@ export function createEdge(options: EdgeOptions): (route: FetchHandler) => Fetch
       executionCtx: ExecutionContext | undefined,
       context: RequestContext,
       started: number,
+      headers: EdgeRequestHeaders,
     ): Response | Promise<Response> => {
       metrics.http.inFlight++;
-      const origin = request.headers.get('origin');
-      if (origin !== null) {
-        const requestedMethod = request.headers.get('access-control-request-method');
-        if (cors(request.method, origin, requestedMethod, context.responseHeaders))
-          return finish(respondEmpty(204), request, context, started);
-      }
+      if (
+        headers.origin !== null &&
+        cors(request.method, headers.origin, headers.requestedMethod, context.responseHeaders)
+      )
+        return finish(respondEmpty(204), request, context, started);
       let answer: Response | Promise<Response>;
       try {
         answer = route(request, env, executionCtx);
@@ -112,9 +113,10 @@ export function createEdge(options: EdgeOptions): (route: FetchHandler) => Fetch
 
     return function edge(request, env, executionCtx) {
       const started = performance.now();
-      const requestId = requestIdOf(request.headers);
+      const headers = readEdgeHeaders(request, env);
+      const requestId = requestIdOf(headers);
       const context: RequestContext = { requestId, responseHeaders: responseHeaders(requestId) };
-      return requestContext.run(context, serve, request, env, executionCtx, context, started);
+      return requestContext.run(context, serve, request, env, executionCtx, context, started, headers);
     };
   };
 }

@@ -2,9 +2,11 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Hono } from 'hono';
 import { countPendingMigrations } from '../../db/migrate.js';
 import type { Deps } from '../../deps.js';
-import { respondJson } from '../respond.js';
+import { respond, respondJson } from '../respond.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
+/** Liveness never has anything else to say; orchestrators ask often, so its body is encoded once. */
+const LIVE_BODY = JSON.stringify({ status: 'ok' });
 const LOOP_DELAY_RESOLUTION_MS = 10;
 
 interface CheckResult {
@@ -34,7 +36,7 @@ export function createHealthRoutes(deps: Deps) {
   };
 
   return new Hono()
-    .get('/live', () => respondJson({ status: 'ok' }))
+    .get('/live', () => respond(LIVE_BODY, 200, 'application/json'))
     .get('/ready', async () => {
       if (deps.lifecycle.shuttingDown) {
         return respondJson({ status: 'unavailable', failing: ['shutdown'], checks: {} }, 503);
