@@ -7,6 +7,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import type { Logger } from '../lib/logger.js';
+import { rollBackPastDeadline } from './deadline.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -71,7 +72,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     throw error;
   });
 
-  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  const db = rollBackPastDeadline(drizzlePg(pool, { schema }) as unknown as Db);
   return {
     db,
     kind: 'postgres',
@@ -99,7 +100,7 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
     await mkdir(directory, { recursive: true });
     client = await PGlite.create(directory);
   }
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const db = rollBackPastDeadline(drizzlePglite(client, { schema }) as unknown as Db);
   return {
     db,
     kind: 'pglite',

@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/harness.js';
+import { auditEvents } from '../db/schema/index.js';
 import { createResponseHeaders } from './edge/security-headers.js';
 import { DEFAULT_SERVER_LIMITS, startHttpServer } from './server.js';
 
@@ -272,6 +275,39 @@ describe('request deadline', () => {
       expect((await own.request('/api/__test/quick')).status).toBe(200);
       // Uploads have a deadline of their own (here 1 s), so a 400 ms upload completes.
       expect((await own.request('/api/stt/__test/slow')).status).toBe(200);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('rolls back the transaction of a request abandoned at its deadline, and starts no new one', async () => {
+    const own = await createTestApp({ env: { REQUEST_DEADLINE_MS: '200' } });
+    const marker = `deadline-${randomUUID()}`;
+    const outcomes: Promise<unknown>[] = [];
+    try {
+      own.app.post('/api/__test/slow-write', async (c) => {
+        const slow = own.deps.db.transaction(async (tx) => {
+          await tx.insert(auditEvents).values({ event: `${marker}-running`, severity: 'low' });
+          await sleep(500);
+        });
+        outcomes.push(slow);
+        await slow.catch(() => undefined);
+        const late = own.deps.db.transaction(async (tx) => {
+          await tx.insert(auditEvents).values({ event: `${marker}-late`, severity: 'low' });
+        });
+        outcomes.push(late);
+        await late;
+        return c.json({ written: true });
+      });
+      const response = await own.request('/api/__test/slow-write', { method: 'POST' });
+      expect(response.status).toBe(504);
+      await expect.poll(() => outcomes.length, { timeout: 3_000 }).toBe(2);
+      for (const outcome of outcomes) await expect(outcome).rejects.toMatchObject({ code: 'TIMEOUT' });
+      const rows = await own.deps.db
+        .select({ event: auditEvents.event })
+        .from(auditEvents)
+        .where(like(auditEvents.event, `${marker}%`));
+      expect(rows).toEqual([]);
     } finally {
       await own.close();
     }

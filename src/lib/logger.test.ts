@@ -24,7 +24,9 @@ describe('logger', () => {
   it('stamps lines written inside a request with its id', () => {
     const logs = new CapturedLogs();
     const log = createLogger({ level: 'info', env: 'test', destination: logs });
-    requestContext.run({ requestId: 'req-7', responseHeaders: {} }, () => log.info('inside'));
+    requestContext.run({ requestId: 'req-7', responseHeaders: {}, pastDeadline: false }, () =>
+      log.info('inside'),
+    );
     log.info('outside');
     expect(logs.lines.map((line) => line.requestId)).toEqual(['req-7', undefined]);
   });

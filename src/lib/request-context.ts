@@ -17,6 +17,8 @@ export interface RequestContext {
    * onto any other answer, such as the one the tRPC adapter builds.
    */
   prepared?: Response;
+  /** Set once the request has run past its deadline: its transactions roll back (db/deadline.ts). */
+  pastDeadline: boolean;
   /** This request's tightest rate-limit decision, once tRPC has created the holder for it. */
   rateLimit?: RateLimitState;
 }

@@ -43,9 +43,9 @@ export interface EdgeOptions {
  * converts back: together they cost most of a small request's time (bench:http). Here a route that answers
  * synchronously through http/respond.ts is written with one `writeHead` and no promise.
  *
- * Past the deadline the client gets a JSON 504 with the request id. Work already running finishes on its
- * own or fails at the database's statement timeout; every write is a transaction, so nothing half-written
- * remains. (No AbortSignal per request: nothing below listens to one yet.)
+ * Past the deadline the client gets a JSON 504 with the request id, and the request is marked so that its
+ * transactions roll back rather than commit (db/deadline.ts): abandoned work leaves nothing written. A
+ * flag rather than an AbortSignal: creating one per request costs more than the rest of the edge.
  */
 export function createEdge(options: EdgeOptions): (route: FetchHandler) => FetchHandler {
   const { log, metrics, responseHeaders, cors, recordRequest } = options;
@@ -68,6 +68,7 @@ export function createEdge(options: EdgeOptions): (route: FetchHandler) => Fetch
   const withDeadline = (answer: Promise<Response>, ms: number, context: RequestContext) =>
     new Promise<Response>((resolve) => {
       const timer = setTimeout(() => {
+        context.pastDeadline = true;
         resolve(errorResponse('TIMEOUT', `The request did not complete within ${ms} ms`));
         // The abandoned handler may still answer; it must not write into the 504's headers.
         context.responseHeaders = { ...context.responseHeaders };
@@ -115,7 +116,11 @@ export function createEdge(options: EdgeOptions): (route: FetchHandler) => Fetch
       const started = performance.now();
       const headers = readEdgeHeaders(request, env);
       const requestId = requestIdOf(headers);
-      const context: RequestContext = { requestId, responseHeaders: responseHeaders(requestId) };
+      const context: RequestContext = {
+        requestId,
+        responseHeaders: responseHeaders(requestId),
+        pastDeadline: false,
+      };
       return requestContext.run(context, serve, request, env, executionCtx, context, started, headers);
     };
   };
