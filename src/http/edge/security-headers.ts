@@ -19,19 +19,32 @@ const PERMISSIONS_POLICY =
 /**
  * Returns the factory of a request's response headers: the security headers every answer carries, errors
  * and 404s included, plus the correlation id. No X-Frame-Options: CSP frame-ancestors supersedes it in
- * every browser that matters. Every request's object is a copy of one template, so all have one shape.
+ * every browser that matters. Each object is built by one object literal, written out twice (with and
+ * without HSTS): copying a template instead (`{ ...template, id }`) made /api/health/live a quarter slower
+ * (bench:http), because the copy is not a fast-properties object that Node's header writer walks cheaply.
  */
 export function createResponseHeaders(
   options: SecurityHeadersOptions,
 ): (requestId: string) => ResponseHeaders {
-  const template: ResponseHeaders = {
+  if (options.hsts) {
+    return (requestId) => ({
+      'x-correlation-id': requestId,
+      'content-security-policy': API_CONTENT_SECURITY_POLICY,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-resource-policy': 'same-origin',
+      'permissions-policy': PERMISSIONS_POLICY,
+      'strict-transport-security': 'max-age=31536000; includeSubDomains',
+    });
+  }
+  return (requestId) => ({
+    'x-correlation-id': requestId,
     'content-security-policy': API_CONTENT_SECURITY_POLICY,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
     'cross-origin-opener-policy': 'same-origin',
     'cross-origin-resource-policy': 'same-origin',
     'permissions-policy': PERMISSIONS_POLICY,
-  };
-  if (options.hsts) template['strict-transport-security'] = 'max-age=31536000; includeSubDomains';
-  return (requestId) => ({ ...template, 'x-correlation-id': requestId });
+  });
 }
