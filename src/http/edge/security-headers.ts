@@ -21,7 +21,7 @@ const PERMISSIONS_POLICY =
  * and 404s included, plus the correlation id. No X-Frame-Options: CSP frame-ancestors supersedes it in
  * every browser that matters. Each object is built by one object literal, written out twice (with and
  * without HSTS): copying a template instead (`{ ...template, id }`) made /api/health/live a quarter slower
- * (bench:http), because the copy is not a fast-properties object that Node's header writer walks cheaply.
+ * in an A/B run, as V8 gives the literal a fixed shape that the header writer walks cheaply.
  */
 export function createResponseHeaders(
   options: SecurityHeadersOptions,
