@@ -1,4 +1,4 @@
-import { loadTool, type Measurement, measure, printTable, startProcess } from './lib.js';
+import { loadTool, type Measurement, measure, printTable, type Started, startProcess } from './lib.js';
 
 /**
  * `npm run bench:http`: the full server (every middleware, real database and store) beside a bare Hono
@@ -33,19 +33,19 @@ const server = await startProcess(
   },
   '/api/health/ready',
 );
-const targets: [string, string][] = [
-  ['bare Hono hello world', bare.url],
-  ['GET /api/health/live', `${server.url}/api/health/live`],
-  ['lessons.getAll {language:es}', `${server.url}${trpcQuery('lessons.getAll', { language: 'es' })}`],
-  ['lessons.getAll {} (all 6 languages)', `${server.url}${trpcQuery('lessons.getAll', {})}`],
+const targets: [string, string, Started][] = [
+  ['bare Hono hello world', bare.url, bare],
+  ['GET /api/health/live', `${server.url}/api/health/live`, server],
+  ['lessons.getAll {language:es}', `${server.url}${trpcQuery('lessons.getAll', { language: 'es' })}`, server],
+  ['lessons.getAll {} (all 6 languages)', `${server.url}${trpcQuery('lessons.getAll', {})}`, server],
 ];
 // On a small shared machine throughput drifts by ±10% over minutes, so the targets take turns, round after
 // round, and each is reported by its median round: the baseline and the app see the same drift.
 const byTarget: Measurement[][] = targets.map(() => []);
 try {
   for (let round = 0; round < rounds; round++) {
-    for (const [index, [name, url]] of targets.entries())
-      byTarget[index]!.push(await measure(name, url, options));
+    for (const [index, [name, url, serverProcess]] of targets.entries())
+      byTarget[index]!.push(await measure(name, url, options, serverProcess));
   }
 } finally {
   await Promise.all([bare.stop(), server.stop()]);
@@ -57,11 +57,20 @@ const median = (measurements: Measurement[]) =>
 const perRound = byTarget[1]!.map(
   (live, round) => `${(live.requestsPerSecond / byTarget[0]![round]!.requestsPerSecond).toFixed(2)}x`,
 );
+const cpuRatio = (() => {
+  const cpu = (measurements: Measurement[]) =>
+    measurements.map((row) => row.cpuMicrosPerRequest ?? Number.NaN).sort((a, b) => a - b)[
+      Math.floor(measurements.length / 2)
+    ]!;
+  const ratio = cpu(byTarget[0]!) / cpu(byTarget[1]!);
+  return Number.isFinite(ratio) ? `${ratio.toFixed(2)}x` : 'not measured';
+})();
 
 process.stdout.write(
   `\n${loadTool}, ${options.connections} connections, ${options.durationSeconds} s per target after ${options.warmupSeconds} s warm-up, ` +
     `median of ${rounds} interleaved round(s); server: ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'} + ` +
     `${process.env.REDIS_URL ? 'Redis' : 'in-process store'}\n` +
-    `GET /api/health/live vs bare Hono, round by round: ${perRound.join(', ')}\n`,
+    `GET /api/health/live vs bare Hono, round by round: ${perRound.join(', ')}; ` +
+    `by median server CPU per request (bare / live): ${cpuRatio}\n`,
 );
 printTable(byTarget.map(median));

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -7,7 +8,24 @@ export const root = path.resolve(import.meta.dirname, '..');
 
 export interface Started {
   url: string;
+  /** CPU time (user + system) the server process has used so far, in seconds; undefined off Linux. */
+  cpuSeconds(): number | undefined;
   stop(): Promise<void>;
+}
+
+const clockTicksPerSecond = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim()) || 100;
+
+/** User + system CPU seconds of a process, from /proc (Linux only). */
+function processCpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -43,6 +61,7 @@ export async function startProcess(
   }
   return {
     url,
+    cpuSeconds: () => processCpuSeconds(child.pid),
     stop: () =>
       new Promise<void>((resolve) => {
         if (exited) return resolve();
@@ -72,6 +91,8 @@ export interface Measurement {
   errors: number;
   non2xx: number;
   bytesPerRequest: number;
+  /** Server CPU time per answered request, when the server's process could be watched. */
+  cpuMicrosPerRequest?: number;
 }
 
 export interface LoadOptions {
@@ -84,12 +105,35 @@ export interface LoadOptions {
 export const loadTool: 'wrk' | 'autocannon' =
   process.env.BENCH_TOOL === 'autocannon' || spawnSync('wrk', ['--version']).error ? 'autocannon' : 'wrk';
 
-/** Loads one URL for the configured time with wrk, or else autocannon, and reads the latency percentiles. */
-export async function measure(name: string, url: string, options: LoadOptions): Promise<Measurement> {
-  return loadTool === 'wrk' ? measureWithWrk(name, url, options) : measureWithAutocannon(name, url, options);
+/**
+ * Loads one URL for the configured time with wrk, or else autocannon, and reads the latency percentiles.
+ * With `server`, also the server's CPU time per request over the measured run (warm-up excluded), which
+ * drifts less than req/s when other work shares the machine.
+ */
+export async function measure(
+  name: string,
+  url: string,
+  options: LoadOptions,
+  server?: Pick<Started, 'cpuSeconds'>,
+): Promise<Measurement> {
+  const measureWith = loadTool === 'wrk' ? measureWithWrk : measureWithAutocannon;
+  let cpuAtStart: number | undefined;
+  const measurement = await measureWith(name, url, options, () => {
+    cpuAtStart = server?.cpuSeconds();
+  });
+  const cpuAtEnd = server?.cpuSeconds();
+  const requests = measurement.requestsPerSecond * options.durationSeconds;
+  if (cpuAtStart !== undefined && cpuAtEnd !== undefined && requests > 0)
+    measurement.cpuMicrosPerRequest = ((cpuAtEnd - cpuAtStart) * 1e6) / requests;
+  return measurement;
 }
 
-async function measureWithWrk(name: string, url: string, options: LoadOptions): Promise<Measurement> {
+async function measureWithWrk(
+  name: string,
+  url: string,
+  options: LoadOptions,
+  afterWarmup: () => void,
+): Promise<Measurement> {
   const run = (seconds: number) =>
     new Promise<string>((resolve, reject) => {
       const child = spawn(
@@ -114,6 +158,7 @@ async function measureWithWrk(name: string, url: string, options: LoadOptions): 
       );
     });
   if (options.warmupSeconds > 0) await run(options.warmupSeconds);
+  afterWarmup();
   const line = (await run(options.durationSeconds))
     .split('\n')
     .find((entry) => entry.startsWith('{"requests"'));
@@ -132,10 +177,16 @@ async function measureWithWrk(name: string, url: string, options: LoadOptions): 
 }
 
 /** Runs autocannon against one URL and records every response time, so any percentile can be read. */
-async function measureWithAutocannon(name: string, url: string, options: LoadOptions): Promise<Measurement> {
+async function measureWithAutocannon(
+  name: string,
+  url: string,
+  options: LoadOptions,
+  afterWarmup: () => void,
+): Promise<Measurement> {
   if (options.warmupSeconds > 0) {
     await autocannon({ url, connections: options.connections, duration: options.warmupSeconds });
   }
+  afterWarmup();
   const latencies: number[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
@@ -171,6 +222,9 @@ export function printTable(rows: Measurement[], ratioLabel = 'vs bare'): void {
     'p99 ms': row.p99.toFixed(2),
     'bytes/resp': row.bytesPerRequest,
     errors: row.errors + row.non2xx,
+    ...(row.cpuMicrosPerRequest !== undefined && {
+      'server CPU us/req': row.cpuMicrosPerRequest.toFixed(1),
+    }),
   }));
   // biome-ignore lint/suspicious/noConsole: a benchmark's output is its table
   console.table(table);
