@@ -1,6 +1,5 @@
 import { trpcServer } from '@hono/trpc-server';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { CONTENT_VERSION } from '../db/seed/content/index.js';
 import type { Deps } from '../deps.js';
 import { createClientIpResolver } from '../lib/client-ip.js';
@@ -15,7 +14,8 @@ import { createCorsPolicy } from './edge/cors.js';
 import { createEdge } from './edge/edge.js';
 import { createRouteLabels } from './edge/route-labels.js';
 import { createResponseHeaders } from './edge/security-headers.js';
-import { createErrorHandler, errorResponse, notFound } from './errors.js';
+import { createErrorHandler, notFound } from './errors.js';
+import { createBodyLimit } from './middleware/body-limit.js';
 import { createResponseCache } from './middleware/response-cache.js';
 import { createUploadLimit } from './middleware/upload-limit.js';
 import { createHealthRoutes } from './routes/health.js';
@@ -54,11 +54,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): App {
   // A batch may be cached only if every procedure in it may be.
   const allPublicCacheable = (paths: string) => paths.split(',').every((path) => publicCacheable.has(path));
 
-  const jsonBodyLimit = bodyLimit({
-    maxSize: deps.env.BODY_LIMIT_BYTES,
-    onError: () =>
-      errorResponse('PAYLOAD_TOO_LARGE', `Request body exceeds ${deps.env.BODY_LIMIT_BYTES} bytes`),
-  });
+  const jsonBodyLimit = createBodyLimit(deps.env.BODY_LIMIT_BYTES);
   app.use(`${TRPC_ENDPOINT}/*`, jsonBodyLimit);
   app.use('/api/webhooks/*', jsonBodyLimit);
   app.use('/api/stt/*', createUploadLimit(deps.env.UPLOAD_LIMIT_BYTES));

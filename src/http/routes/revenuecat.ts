@@ -1,12 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { Deps } from '../../deps.js';
 import type { ClientIpResolver } from '../../lib/client-ip.js';
 import { toFieldIssues } from '../../lib/errors.js';
 import { applyRevenuecatEvent } from '../../modules/users/revenuecat.js';
 import { revenuecatWebhookBody } from '../../modules/users/schema.js';
 import { errorResponse } from '../errors.js';
+import { createBodyLimit } from '../middleware/body-limit.js';
 import { respondJson } from '../respond.js';
 
 /** RevenueCat deliveries are a few kilobytes; anything far larger is not from them. */
@@ -27,10 +27,7 @@ export function createRevenuecatRoutes(deps: Deps, resolveClientIp: ClientIpReso
 
   return new Hono<{ Variables: { clientIp?: string } }>().post(
     '/',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => errorResponse('PAYLOAD_TOO_LARGE', 'Webhook body too large'),
-    }),
+    createBodyLimit(MAX_BODY_BYTES, 'Webhook body too large'),
     async function revenuecatWebhook(c) {
       if (!expected) return errorResponse('SERVICE_UNAVAILABLE', 'RevenueCat webhook is not configured');
       if (!timingSafeEqual(digest(c.req.header('authorization') ?? ''), expected)) {
