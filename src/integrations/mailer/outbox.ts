@@ -35,6 +35,10 @@ export function enqueueMail(db: Db | Tx, input: EnqueueMailInput): Promise<{ id:
     toAddress: input.to,
     subject: input.subject,
     bodyText: input.text,
+    // Due from the process clock, which the dispatcher compares with (in milliseconds). The column's
+    // default, the database's now(), has microseconds: a message enqueued and claimed within the same
+    // millisecond was not yet due, and the database's clock may differ from this process's.
+    nextAttemptAt: new Date(),
   });
 }
 
