@@ -3,10 +3,10 @@ import { Hono } from 'hono';
 import { CONTENT_VERSION } from '../db/seed/content/index.js';
 import type { Deps } from '../deps.js';
 import { createClientIpResolver } from '../lib/client-ip.js';
-import { rateLimitHeaders } from '../lib/rate-limit/state.js';
+import { currentRateLimitState, rateLimitHeaders } from '../lib/rate-limit/state.js';
 import { setResponseHeader } from '../lib/request-context.js';
 import { createCallerResolver } from '../modules/auth/caller.js';
-import { type CallerResolver, createContextFactory, type TrpcContextVariables } from '../trpc/context.js';
+import { type CallerResolver, createContextFactory } from '../trpc/context.js';
 import { appCodeOf, type ProcedureMeta } from '../trpc/init.js';
 import { appRouter } from '../trpc/router.js';
 import { createAccessLog } from './edge/access-log.js';
@@ -25,7 +25,7 @@ import { createStatusRoutes } from './routes/status.js';
 
 export const TRPC_ENDPOINT = '/api/trpc';
 
-export interface AppVariables extends TrpcContextVariables {
+export interface AppVariables {
   /** Set by the client IP resolver the first time a request's address is asked for. */
   clientIp?: string;
 }
@@ -94,7 +94,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): App {
     const response = await trpc(c, next);
     // The procedures have run: their tightest rate limit decision goes out with the answer (the edge puts
     // the request's headers on tRPC's response).
-    const rateLimit = c.get('rateLimit');
+    const rateLimit = currentRateLimitState();
     if (rateLimit)
       for (const [name, value] of Object.entries(rateLimitHeaders(rateLimit))) setResponseHeader(name, value);
     return response;

@@ -40,6 +40,8 @@ export class HttpRequestMetrics {
     registry: Registry,
     private readonly upperBounds: readonly number[],
   ) {
+    // The registry asks a metric only for its name, help, type and get(); its typings ask for one of
+    // prom-client's own classes, none of which can take counts kept elsewhere.
     const collector = (
       name: string,
       help: string,

@@ -24,17 +24,12 @@ export interface TrpcContext {
 /** Resolves the caller from the request. Anonymous until the accounts module verifies tokens here. */
 export type CallerResolver = (c: HonoContext) => Promise<Caller | null>;
 
-/** Hono variables set by `createContext`, for the HTTP layer to read after tRPC has answered. */
-export interface TrpcContextVariables {
-  rateLimit?: RateLimitState;
-}
-
 const peerOnly = createClientIpResolver([]);
 
 /**
  * Builds the tRPC context of a request. `resolveClientIp` decides which proxies' `X-Forwarded-For` to
- * believe; by default none (the socket peer is the client). The rate limit holder is also stored on the
- * Hono context as `rateLimit`, so the HTTP layer can write the `RateLimit-*` headers.
+ * believe; by default none (the socket peer is the client). The rate limit holder is also kept in the
+ * request's context (lib/request-context.ts), where the HTTP layer reads it for the `RateLimit-*` headers.
  */
 export function createContextFactory(
   deps: Deps,
@@ -43,7 +38,6 @@ export function createContextFactory(
 ) {
   return async function createContext(c: HonoContext): Promise<TrpcContext> {
     const rateLimit = createRateLimitState();
-    c.set('rateLimit', rateLimit);
     const request = requestContext.getStore();
     if (request) request.rateLimit = rateLimit;
     return {
