@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientWithToken, createUser } from '../../../test/factories.js';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
+import { recordAudit } from './service.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -47,6 +48,29 @@ describe('admin.auditEvents', () => {
     expect(second.nextCursor).toBeNull();
     const ids = [...first.events, ...second.events].map((event) => event.id);
     expect(new Set(ids).size).toBe(3);
+  });
+
+  it('pages through events written in one transaction without losing any', async () => {
+    const admin = await createUser(t, { role: 'admin' });
+    const bob = await createUser(t);
+    // One transaction, as a lockout writes login_failed and account_locked: the rows share a timestamp.
+    await t.deps.db.transaction(async (tx) => {
+      for (const event of ['login_failed', 'account_locked', 'password_reset'] as const)
+        await recordAudit({ db: tx, log: t.deps.log }, { event, severity: 'high', actorUserId: bob.user.id });
+    });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 4; page++) {
+      const result = await admin.client.admin.auditEvents.query({
+        actorUserId: bob.user.id,
+        limit: 1,
+        ...(cursor && { cursor }),
+      });
+      seen.push(...result.events.map((event) => event.event));
+      if (!result.nextCursor) break;
+      cursor = result.nextCursor;
+    }
+    expect(seen.sort()).toEqual(['account_locked', 'login_failed', 'password_reset']);
   });
 
   it('rejects a forged cursor with 400, and ordinary users with 403', async () => {

@@ -57,6 +57,9 @@ export async function recordAudit(deps: { db: Db | Tx; log: Logger }, entry: Aud
     userAgent: entry.userAgent ?? null,
     requestId,
     details: entry.details ?? {},
+    // Stamped here, in milliseconds, as the page cursor carries it: the column default (the database's
+    // now(), microseconds) made rows of one transaction unreachable past the first page.
+    createdAt: new Date(),
   });
   const level = entry.severity === 'high' || entry.severity === 'critical' ? 'warn' : 'info';
   deps.log[level](
