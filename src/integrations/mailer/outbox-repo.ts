@@ -31,6 +31,11 @@ export interface Claim {
 }
 
 const EXPIRED_MESSAGE = 'Expired before delivery';
+/**
+ * What a message's body becomes once it is sent or abandoned: bodies carry one-time codes, which must not
+ * outlive their delivery in a table that backups and operators read. The row stays, for its history.
+ */
+const ERASED_BODY = '';
 
 export async function insertMail(db: Db | Tx, row: NewMailOutboxRow): Promise<{ id: string }> {
   const [inserted] = await db.insert(mailOutbox).values(row).returning({ id: mailOutbox.id });
@@ -77,6 +82,7 @@ export function claimDueMail(db: Db, params: ClaimParams): Promise<Claim> {
         .set({
           abandonedAt: params.now,
           lastError: sql`coalesce(${mailOutbox.lastError}, ${EXPIRED_MESSAGE})`,
+          bodyText: ERASED_BODY,
         })
         .where(inArray(mailOutbox.id, ids(abandoned)));
     }
@@ -98,7 +104,7 @@ export function claimDueMail(db: Db, params: ClaimParams): Promise<Claim> {
 export async function markSent(db: Db, id: string, now: Date): Promise<void> {
   await db
     .update(mailOutbox)
-    .set({ sentAt: now, lastError: null })
+    .set({ sentAt: now, lastError: null, bodyText: ERASED_BODY })
     .where(and(eq(mailOutbox.id, id), isNull(mailOutbox.sentAt)));
 }
 
@@ -112,7 +118,7 @@ export async function markFailed(db: Db, id: string, error: string, nextAttemptA
 export async function markAbandoned(db: Db, id: string, error: string, now: Date): Promise<void> {
   await db
     .update(mailOutbox)
-    .set({ lastError: error, abandonedAt: now })
+    .set({ lastError: error, abandonedAt: now, bodyText: ERASED_BODY })
     .where(and(eq(mailOutbox.id, id), isNull(mailOutbox.sentAt)));
 }
 

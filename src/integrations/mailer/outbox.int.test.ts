@@ -83,7 +83,7 @@ describe('mail outbox', () => {
     const received = await server.waitForMessage(to);
     expect(received).toMatchObject({ to, subject: 'Verify your email', text: 'Your code is 482913' });
     expect(received.from).toContain('no-reply@linguamate.test');
-    expect(await row(id)).toMatchObject({ attempts: 1, lastError: null, abandonedAt: null });
+    expect(await row(id)).toMatchObject({ attempts: 1, lastError: null, abandonedAt: null, bodyText: '' });
     expect((await row(id)).sentAt).toBeInstanceOf(Date);
   });
 
@@ -140,7 +140,7 @@ describe('mail outbox', () => {
     now = new Date(now.getTime() + 61_000);
     await outbox.drainOnce();
     const abandoned = await row(id);
-    expect(abandoned).toMatchObject({ attempts: 2, sentAt: null });
+    expect(abandoned).toMatchObject({ attempts: 2, sentAt: null, bodyText: '' });
     expect(abandoned.abandonedAt).toBeInstanceOf(Date);
     expect(server.stats.transactions - before).toBe(2);
     expect(outcomes).toEqual(['failed', 'abandoned']);

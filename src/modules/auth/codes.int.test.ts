@@ -47,6 +47,14 @@ describe('email verification through a real SMTP server', () => {
       sql`select code_hash from verification_codes where email = ${email}`,
     );
     expect(JSON.stringify(stored)).not.toContain(code);
+    // The mail that carried it keeps no copy once delivered.
+    await expect
+      .poll(async () =>
+        JSON.stringify(
+          await t.deps.db.execute(sql`select body_text from mail_outbox where to_address = ${email}`),
+        ),
+      )
+      .not.toContain(code);
     await expect(anonymous.auth.verifyEmail.mutate({ email, otp: code })).resolves.toEqual({ success: true });
   });
 

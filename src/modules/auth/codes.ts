@@ -41,7 +41,8 @@ const MAIL_TEXT: Record<CodePurpose, { subject: string; text: (code: string) => 
 
 /**
  * Issues a fresh 6-digit code (15 minutes, 5 attempts, single use), invalidating earlier codes for the
- * same purpose, and queues the mail in the caller's transaction. Only the code's HMAC is stored.
+ * same purpose, and queues the mail in the caller's transaction. Only the code's HMAC is stored; the mail's
+ * body, which holds the code, is erased once sent (integrations/mailer/outbox-repo.ts).
  */
 export async function issueCode(
   deps: Pick<Deps, 'env' | 'clock'>,
