@@ -91,7 +91,7 @@ export async function resetPassword(
 
 /**
  * Changes the caller's password. UNAUTHORIZED if the current one is wrong, VALIDATION_ERROR for the policy
- * or a reuse of the last five. Other sessions end; the current one stays signed in.
+ * or a reuse of the last five, RATE_LIMITED past the account's login budget. Other sessions end; the current one stays signed in.
  */
 export async function changePassword(
   deps: AuthDeps,
@@ -101,6 +101,8 @@ export async function changePassword(
 ) {
   const user = await repo.findUserById(deps.db, caller.userId);
   if (!user) throw new AppError('NOT_FOUND', 'User not found');
+  // A stolen access token must not buy unlimited guesses at the password: same budget as logins.
+  await enforceAccountLimit(deps.rateLimits, 'login-account', user.email);
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
     throw new AppError('UNAUTHORIZED', 'Current password is incorrect');
   }

@@ -273,6 +273,33 @@ describe('sessions', () => {
 });
 
 describe('password change', () => {
+  it('spends the account login budget on every password check of a signed-in caller', async () => {
+    const own = await createTestApp({ rateLimits: { policies: { 'login-account': { points: 2 } } } });
+    try {
+      const bob = await createUser(own);
+      const wrong = {
+        currentPassword: 'Nope-Nope-1',
+        newPassword: 'Brand-New-Pass-7',
+        confirmPassword: 'Brand-New-Pass-7',
+      };
+      await expect(bob.client.auth.changePassword.mutate(wrong)).rejects.toMatchObject({
+        data: { code: 'UNAUTHORIZED' },
+      });
+      await expect(
+        bob.client.auth.deleteAccount.mutate({ password: 'Wrong-Pass-1', confirmation: 'DELETE' }),
+      ).rejects.toMatchObject({ data: { code: 'UNAUTHORIZED' } });
+      // Budget spent: even the right password is not checked.
+      await expect(
+        bob.client.auth.changePassword.mutate({ ...wrong, currentPassword: bob.password }),
+      ).rejects.toMatchObject({ data: { errorCode: 'RATE_LIMITED' } });
+      await expect(
+        bob.client.auth.deleteAccount.mutate({ password: bob.password, confirmation: 'DELETE' }),
+      ).rejects.toMatchObject({ data: { errorCode: 'RATE_LIMITED' } });
+    } finally {
+      await own.close();
+    }
+  });
+
   it('needs the current password, refuses the last five, and ends the other sessions', async () => {
     const alice = await createUser(t);
     const other = await anonymous.auth.login.mutate({ email: alice.user.email, password: alice.password });

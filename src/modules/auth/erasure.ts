@@ -3,6 +3,7 @@ import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '../../db/client.js';
 import * as schema from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
+import { enforceAccountLimit } from '../../lib/rate-limit/enforce.js';
 import { anonymiseAuditEventsOf } from '../audit/repo.js';
 import { recordAudit } from '../audit/service.js';
 import { verifyPassword } from './passwords.js';
@@ -30,11 +31,14 @@ const userOwnedTables = tables
  * Erases the account: every row that references the user goes (foreign keys cascade from users), lessons
  * they generated go, and their audit rows are anonymised (kept as "something happened then", no longer
  * whose). The deletion's own audit row is anonymous too, so it takes no client address.
- * UNAUTHORIZED for a wrong password; the `"DELETE"` confirmation is checked by the input schema.
+ * UNAUTHORIZED for a wrong password, RATE_LIMITED past the account's login budget; the `"DELETE"`
+ * confirmation is checked by the input schema.
  */
 export async function deleteAccount(deps: AuthDeps, userId: string, password: string) {
   const user = await repo.findUserById(deps.db, userId);
   if (!user) throw new AppError('NOT_FOUND', 'User not found');
+  // Each attempt is a password guess: it spends the account's login budget.
+  await enforceAccountLimit(deps.rateLimits, 'login-account', user.email);
   if (!(await verifyPassword(user.passwordHash, password)))
     throw new AppError('UNAUTHORIZED', 'Invalid password');
 
