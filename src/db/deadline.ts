@@ -5,10 +5,10 @@ import type { Db } from './client.js';
 /**
  * Makes the transactions of a request that has run past its deadline roll back: one begun after the
  * deadline is refused, and one that was running when it passed is rolled back instead of committed. The
- * client already has its 504; this makes the 504 mean that the request changed nothing, short of a
- * commit that was already under way when the deadline passed. Every multi-statement write here is a
- * transaction, so an abandoned request leaves nothing half-written. Outside a request (jobs, CLIs) it
- * changes nothing.
+ * client already has its 504; this keeps the abandoned request from committing more, so nothing is left
+ * half-written. Single statements run outside a transaction (a quota count, some audit rows) are atomic
+ * but not stopped, nor is a commit already under way when the deadline passed. Outside a request (jobs,
+ * CLIs) it changes nothing.
  */
 export function rollBackPastDeadline(db: Db): Db {
   const transaction = db.transaction.bind(db);

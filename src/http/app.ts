@@ -6,7 +6,7 @@ import { createClientIpResolver } from '../lib/client-ip.js';
 import { currentRateLimitState, rateLimitHeaders } from '../lib/rate-limit/state.js';
 import { setResponseHeader } from '../lib/request-context.js';
 import { createCallerResolver } from '../modules/auth/caller.js';
-import { type CallerResolver, createContextFactory } from '../trpc/context.js';
+import { createContextFactory } from '../trpc/context.js';
 import { appCodeOf, type ProcedureMeta } from '../trpc/init.js';
 import { appRouter } from '../trpc/router.js';
 import { createAccessLog } from './edge/access-log.js';
@@ -32,17 +32,12 @@ export interface AppVariables {
 
 export type App = Hono<{ Variables: AppVariables }>;
 
-export interface AppOptions {
-  /** Resolves the caller of a tRPC request; by default from the bearer access token. */
-  resolveCaller?: CallerResolver;
-}
-
 /**
  * Builds the HTTP application: the routes, and around them the edge (edge/edge.ts) that every request
  * passes first and last: correlation id, security and CORS headers, deadline, metrics and access log. The
  * app's `fetch` (and so `app.request`) is the edge's, so tests and the server see the same stack.
  */
-export function createApp(deps: Deps, options: AppOptions = {}): App {
+export function createApp(deps: Deps): App {
   const app: App = new Hono<{ Variables: AppVariables }>();
   const resolveClientIp = createClientIpResolver(deps.env.TRUSTED_PROXIES);
   const knownProcedures = new Set(Object.keys(appRouter._def.procedures));
@@ -56,7 +51,6 @@ export function createApp(deps: Deps, options: AppOptions = {}): App {
 
   const jsonBodyLimit = createBodyLimit(deps.env.BODY_LIMIT_BYTES);
   app.use(`${TRPC_ENDPOINT}/*`, jsonBodyLimit);
-  app.use('/api/webhooks/*', jsonBodyLimit);
   app.use('/api/stt/*', createUploadLimit(deps.env.UPLOAD_LIMIT_BYTES));
 
   app.route('/api', createStatusRoutes(deps));
@@ -64,11 +58,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): App {
   app.route('/metrics', createMetricsRoutes(deps));
   app.route('/api/webhooks/revenuecat', createRevenuecatRoutes(deps, resolveClientIp));
 
-  const createContext = createContextFactory(
-    deps,
-    options.resolveCaller ?? createCallerResolver(deps),
-    resolveClientIp,
-  );
+  const createContext = createContextFactory(deps, createCallerResolver(deps), resolveClientIp);
   const trpc = trpcServer({
     endpoint: TRPC_ENDPOINT,
     router: appRouter,

@@ -13,8 +13,9 @@ export interface RequestContext {
   requestId: string;
   responseHeaders: ResponseHeaders;
   /**
-   * The answer built on `responseHeaders` itself (http/respond.ts), if any. The edge copies the headers
-   * onto any other answer, such as the one the tRPC adapter builds.
+   * The answer http/respond.ts built from `responseHeaders` (on the object itself, or on a copy when it
+   * was given extra headers: then a header set after the answer was built does not reach it). The edge
+   * copies the headers onto any other answer, such as the one the tRPC adapter builds.
    */
   prepared?: Response;
   /** Set once the request has run past its deadline: its transactions roll back (db/deadline.ts). */

@@ -6,8 +6,6 @@ import type { PolicyOverrides } from '../lib/rate-limit/limiter.js';
 
 /** The HTTP side of tRPC rate limits: headers written by app.ts, client IPs behind trusted proxies. */
 
-// Until app.ts writes the headers and env.ts reads TRUSTED_PROXIES (they land together). Remove then.
-
 const apps: TestApp[] = [];
 afterEach(async () => {
   await Promise.all(apps.splice(0).map((t) => t.close()));

@@ -19,6 +19,6 @@ export async function rateLimitProcedure<T>(options: {
   const kind = limits.policy(name).key;
   const subject = { userId: ctx.caller?.userId ?? null, ip: ctx.ip };
   // Account policies are spent by the services; a table entry naming one here falls back to the IP.
-  await enforceRateLimit(limits, name, subjectKey(kind === 'account' ? 'ip' : kind, subject), ctx.rateLimit);
+  await enforceRateLimit(limits, name, subjectKey(kind === 'account' ? 'ip' : kind, subject));
   return next();
 }

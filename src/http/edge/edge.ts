@@ -58,10 +58,16 @@ export function createEdge(options: EdgeOptions): (route: FetchHandler) => Fetch
     return errorResponse('INTERNAL', INTERNAL_MESSAGE);
   };
 
-  const finish = (answer: Response, request: Request, context: RequestContext, started: number) => {
+  const finish = (
+    answer: Response,
+    request: Request,
+    context: RequestContext,
+    started: number,
+    path: string,
+  ) => {
     metrics.http.inFlight--;
     const response = answer === context.prepared ? answer : withHeaders(answer, context.responseHeaders);
-    recordRequest(request.method, pathOf(request.url), response.status, performance.now() - started);
+    recordRequest(request.method, path, response.status, performance.now() - started);
     return response;
   };
 
@@ -95,20 +101,21 @@ export function createEdge(options: EdgeOptions): (route: FetchHandler) => Fetch
       headers: EdgeRequestHeaders,
     ): Response | Promise<Response> => {
       metrics.http.inFlight++;
+      const path = pathOf(request.url);
       if (
         headers.origin !== null &&
         cors(request.method, headers.origin, headers.requestedMethod, context.responseHeaders)
       )
-        return finish(respondEmpty(204), request, context, started);
+        return finish(respondEmpty(204), request, context, started, path);
       let answer: Response | Promise<Response>;
       try {
         answer = route(request, env, executionCtx);
       } catch (error) {
         answer = internalError(error);
       }
-      if (!(answer instanceof Promise)) return finish(answer, request, context, started);
-      return withDeadline(answer, deadlineOf(pathOf(request.url)), context).then((response) =>
-        finish(response, request, context, started),
+      if (!(answer instanceof Promise)) return finish(answer, request, context, started, path);
+      return withDeadline(answer, deadlineOf(path), context).then((response) =>
+        finish(response, request, context, started, path),
       );
     };
 

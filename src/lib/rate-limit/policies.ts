@@ -64,7 +64,3 @@ export function policyForProcedure(path: string): PolicyName {
   }
   return 'default';
 }
-
-export function findPolicy(name: PolicyName): RateLimitPolicy {
-  return RATE_LIMIT_POLICIES.find((policy) => policy.name === name)!;
-}
