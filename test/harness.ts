@@ -8,7 +8,7 @@ import { runMigrations } from '../src/db/migrate.js';
 import { seedIfNeeded } from '../src/db/seed/seed.js';
 import { closeDeps, createDeps, type Deps } from '../src/deps.js';
 import { type App, createApp } from '../src/http/app.js';
-import { type HttpServer, startHttpServer } from '../src/http/server.js';
+import { type HttpServer, serverLimitsFrom, startHttpServer } from '../src/http/server.js';
 import { createLogger } from '../src/lib/logger.js';
 import type { RateLimitsOptions } from '../src/lib/rate-limit/limiter.js';
 import type { AppRouter } from '../src/trpc/router.js';
@@ -120,7 +120,13 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   let server: HttpServer | undefined;
 
   const listen = async () => {
-    server ??= await startHttpServer({ app, port: 0, host: '127.0.0.1', log: deps.log });
+    server ??= await startHttpServer({
+      app,
+      port: 0,
+      host: '127.0.0.1',
+      log: deps.log,
+      limits: serverLimitsFrom(deps.env),
+    });
     return server.url;
   };
 

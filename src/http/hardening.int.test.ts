@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { auditEvents } from '../db/schema/index.js';
 import { createResponseHeaders } from './edge/security-headers.js';
-import { DEFAULT_SERVER_LIMITS, startHttpServer } from './server.js';
 
 const ALLOWED = 'https://app.linguamate.test';
 let t: TestApp;
@@ -199,15 +198,12 @@ describe('request size limits', () => {
 
 describe('connection limits', () => {
   it('cuts a client that trickles its headers (slow-loris) at the headers timeout', async () => {
-    const http = await startHttpServer({
-      app: t.app,
-      port: 0,
-      host: '127.0.0.1',
-      log: t.deps.log,
-      limits: { ...DEFAULT_SERVER_LIMITS, headersTimeoutMs: 500, requestTimeoutMs: 1_000 },
+    // Through the configuration, so the test covers how env.ts values reach the server.
+    const own = await createTestApp({
+      env: { HTTP_HEADERS_TIMEOUT_MS: '500', HTTP_REQUEST_TIMEOUT_MS: '1000' },
     });
     try {
-      const url = new URL(http.url);
+      const url = new URL(await own.listen());
       const socket = net.connect(Number(url.port), url.hostname);
       const closedAt = new Promise<number>((resolve) => socket.on('close', () => resolve(Date.now())));
       socket.on('error', () => undefined);
@@ -218,21 +214,15 @@ describe('connection limits', () => {
       clearInterval(trickle);
       expect(ended - started).toBeLessThan(3_000);
     } finally {
-      await http.close(1_000);
+      await own.close();
     }
   });
 
   it('accepts no more than the maximum number of connections', async () => {
-    const http = await startHttpServer({
-      app: t.app,
-      port: 0,
-      host: '127.0.0.1',
-      log: t.deps.log,
-      limits: { ...DEFAULT_SERVER_LIMITS, maxConnections: 2 },
-    });
+    const own = await createTestApp({ env: { HTTP_MAX_CONNECTIONS: '2' } });
     const sockets: net.Socket[] = [];
     try {
-      const url = new URL(http.url);
+      const url = new URL(await own.listen());
       const open = () =>
         new Promise<net.Socket>((resolve) => {
           const socket = net.connect(Number(url.port), url.hostname, () => resolve(socket));
@@ -249,7 +239,7 @@ describe('connection limits', () => {
       expect(closed).toBe(true);
     } finally {
       for (const socket of sockets) socket.destroy();
-      await http.close(1_000);
+      await own.close();
     }
   });
 });

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { createTestApp } from '../../test/harness.js';
 import { projectRoot } from '../lib/project-root.js';
-import { startHttpServer } from './server.js';
+import { serverLimitsFrom, startHttpServer } from './server.js';
 
 describe('graceful shutdown', () => {
   it('finishes an in-flight request, then refuses new connections', async () => {
@@ -26,7 +26,13 @@ describe('graceful shutdown', () => {
         await released;
         return c.json({ finished: true });
       });
-      const http = await startHttpServer({ app: t.app, port: 0, host: '127.0.0.1', log: t.deps.log });
+      const http = await startHttpServer({
+        app: t.app,
+        port: 0,
+        host: '127.0.0.1',
+        log: t.deps.log,
+        limits: serverLimitsFrom(t.deps.env),
+      });
       const pending = fetch(`${http.url}/api/__test/slow`);
       await inFlight;
 
@@ -48,7 +54,13 @@ describe('graceful shutdown', () => {
     const t = await createTestApp();
     try {
       t.app.get('/api/__test/stuck', () => new Promise<Response>(() => undefined));
-      const http = await startHttpServer({ app: t.app, port: 0, host: '127.0.0.1', log: t.deps.log });
+      const http = await startHttpServer({
+        app: t.app,
+        port: 0,
+        host: '127.0.0.1',
+        log: t.deps.log,
+        limits: serverLimitsFrom(t.deps.env),
+      });
       const stuck = fetch(`${http.url}/api/__test/stuck`).then(
         () => 'answered',
         () => 'cut',

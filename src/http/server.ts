@@ -25,21 +25,12 @@ export interface ServerLimits {
   maxConnections: number;
 }
 
-/** Limits for tests and tools that start a server without a full configuration. */
-export const DEFAULT_SERVER_LIMITS: ServerLimits = {
-  maxHeaderBytes: 16_384,
-  headersTimeoutMs: 10_000,
-  requestTimeoutMs: 60_000,
-  keepAliveTimeoutMs: 65_000,
-  maxConnections: 10_000,
-};
-
 export interface StartOptions {
   app: App;
   port: number;
   host: string;
   log: Logger;
-  limits?: ServerLimits;
+  limits: ServerLimits;
 }
 
 /** The server limits of a configuration. */
@@ -54,7 +45,7 @@ export function serverLimitsFrom(env: Env): ServerLimits {
 }
 
 export async function startHttpServer(options: StartOptions): Promise<HttpServer> {
-  const limits = options.limits ?? DEFAULT_SERVER_LIMITS;
+  const { limits } = options;
   const server = await new Promise<ServerType>((resolve, reject) => {
     const instance = serve(
       {
