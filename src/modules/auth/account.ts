@@ -2,7 +2,7 @@ import type { Tx } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { enforceAccountLimit } from '../../lib/rate-limit/enforce.js';
 import { recordAudit } from '../audit/service.js';
-import { loadUserProfile } from '../users/profile.js';
+import { requireProfile } from '../users/profile.js';
 import { consumeCode, issueCode } from './codes.js';
 import { assertPasswordPolicy, hashPassword, verifyPassword } from './passwords.js';
 import * as repo from './repo.js';
@@ -195,7 +195,5 @@ export async function updateProfile(
     return changesEmail;
   });
   if (emailChanged) deps.mailer.wake();
-  const profile = await loadUserProfile(deps.db, userId);
-  if (!profile) throw new AppError('NOT_FOUND', 'User not found');
-  return profile;
+  return requireProfile(deps, userId);
 }

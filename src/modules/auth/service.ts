@@ -3,7 +3,7 @@ import type { Deps } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
 import { enforceAccountLimit } from '../../lib/rate-limit/enforce.js';
 import { recordAudit } from '../audit/service.js';
-import { loadUserProfile } from '../users/profile.js';
+import { requireProfile } from '../users/profile.js';
 import { issueCode } from './codes.js';
 import { assertPasswordPolicy, burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import * as repo from './repo.js';
@@ -173,8 +173,7 @@ async function authResult(
   userId: string,
   tokens: { accessToken: string; refreshToken: string; sessionId: string },
 ): Promise<AuthResult> {
-  const user = await loadUserProfile(deps.db, userId);
-  if (!user) throw new AppError('UNAUTHORIZED', INVALID_CREDENTIALS);
+  const user = await requireProfile(deps, userId);
   return {
     user,
     accessToken: tokens.accessToken,
@@ -252,8 +251,6 @@ export async function revokeSession(deps: AuthDeps, userId: string, sessionId: s
 }
 
 /** The caller's profile; NOT_FOUND if the account has just been deleted. */
-export async function currentUser(deps: AuthDeps, userId: string) {
-  const user = await loadUserProfile(deps.db, userId);
-  if (!user) throw new AppError('NOT_FOUND', 'User not found');
-  return user;
+export function currentUser(deps: AuthDeps, userId: string) {
+  return requireProfile(deps, userId);
 }

@@ -2,9 +2,10 @@ import type { Entitlement } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
 import { recordAudit } from '../audit/service.js';
 import type { UserDto } from './profile.js';
+import { requireProfile } from './profile.js';
 import * as repo from './repo.js';
 import type { SetPremiumInput } from './schema.js';
-import { type Actor, auditClient, requireProfile, type UsersDeps } from './service.js';
+import { type Actor, auditClient, type UsersDeps } from './service.js';
 
 /**
  * `user.upgradeToPremium`. Payment goes through the stores and RevenueCat, so this only works where

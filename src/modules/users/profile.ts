@@ -1,6 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { type User, userBadges, userSettings, userStats, users } from '../../db/schema/index.js';
+import { AppError } from '../../lib/errors.js';
 import { activeEntitlementExists } from './repo.js';
 
 /**
@@ -60,11 +61,7 @@ export interface UserDto {
  * Loads one user's profile, or null when the account does not exist. `isPremium` is derived from the
  * entitlements active at `now` (an expiry takes effect without any event), badges from user_badges.
  */
-export async function loadUserProfile(
-  db: Db | Tx,
-  userId: string,
-  now: Date = new Date(),
-): Promise<UserDto | null> {
+export async function loadUserProfile(db: Db | Tx, userId: string, now: Date): Promise<UserDto | null> {
   const [[row], badgeRows] = await Promise.all([
     db
       .select({
@@ -154,4 +151,14 @@ export function toUserDto(
       biometricEnabled: settings?.biometricEnabled ?? false,
     },
   };
+}
+
+/** The profile of an existing account. Throws NOT_FOUND when the account is gone (deleted mid-session). */
+export async function requireProfile(
+  deps: { db: Db | Tx; clock: () => Date },
+  userId: string,
+): Promise<UserDto> {
+  const profile = await loadUserProfile(deps.db, userId, deps.clock());
+  if (!profile) throw new AppError('NOT_FOUND', 'User not found');
+  return profile;
 }

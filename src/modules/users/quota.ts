@@ -1,9 +1,10 @@
 import { AppError } from '../../lib/errors.js';
 import { localDate, resolveTimeZone } from './local-date.js';
 import type { UserDto } from './profile.js';
+import { requireProfile } from './profile.js';
 import * as repo from './repo.js';
 import type { CanSendMessageDto } from './schema.js';
-import { type Actor, requireProfile, type UsersDeps } from './service.js';
+import type { Actor, UsersDeps } from './service.js';
 
 /** Free-tier chat messages per calendar day in the user's own time zone (api-contract §3.4, §7.4). */
 export const FREE_DAILY_MESSAGES = 5;

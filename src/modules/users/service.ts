@@ -1,7 +1,7 @@
 import type { NewUser, NewUserSettings } from '../../db/schema/index.js';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
-import { loadUserProfile, type UserDto } from './profile.js';
+import { requireProfile, type UserDto } from './profile.js';
 import * as repo from './repo.js';
 import type { CompleteOnboardingInput, UpdateUserInput } from './schema.js';
 
@@ -16,13 +16,6 @@ export interface Actor {
 
 /** The audit fields of an actor. */
 export const auditClient = (actor: Actor) => ({ ip: actor.ip ?? null, userAgent: actor.userAgent ?? null });
-
-/** The profile of an existing account. Throws NOT_FOUND when the account is gone (deleted mid-session). */
-export async function requireProfile(deps: Pick<Deps, 'db' | 'clock'>, userId: string): Promise<UserDto> {
-  const profile = await loadUserProfile(deps.db, userId, deps.clock());
-  if (!profile) throw new AppError('NOT_FOUND', 'User not found');
-  return profile;
-}
 
 /** `user.get`: the caller's profile. Throws NOT_FOUND if the account no longer exists. */
 export function getProfile(deps: UsersDeps, actor: Actor): Promise<UserDto> {

@@ -3,9 +3,10 @@ import { AppError } from '../../lib/errors.js';
 import { recordAudit } from '../audit/service.js';
 import { localDate, resolveTimeZone, startOfLocalDay } from './local-date.js';
 import type { UserDto } from './profile.js';
+import { requireProfile } from './profile.js';
 import * as repo from './repo.js';
 import type { UpdateStatsInput } from './schema.js';
-import { type Actor, auditClient, requireProfile, type UsersDeps } from './service.js';
+import { type Actor, auditClient, type UsersDeps } from './service.js';
 import { decideStatsUpdate } from './stats-rules.js';
 
 const TWO_DAYS_MS = 2 * 86_400_000;
