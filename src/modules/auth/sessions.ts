@@ -158,7 +158,9 @@ export async function markRevoked(deps: Pick<SessionDeps, 'kv' | 'log' | 'env'>,
   await Promise.all(
     sessionIds.map((sessionId) =>
       deps.kv.set(revokedKey(sessionId), '1', ttlMs).catch((error: unknown) => {
-        // The database still says revoked: isSessionRevoked falls back to it when the store fails.
+        // isSessionRevoked asks the database only when the store fails to answer. If the store took reads
+        // but refused this write, the session's access tokens keep working until they expire (at most
+        // ACCESS_TOKEN_TTL_SECONDS): this line is the operator's alert.
         deps.log.error(
           { err: error, sessionId },
           'could not publish a session revocation to the shared store',
@@ -182,7 +184,10 @@ export async function isSessionRevoked(deps: Pick<SessionDeps, 'kv' | 'db' | 'lo
   }
 }
 
-/** Revokes sessions of a user (all of them when `ids` is omitted) and publishes the revocation. */
+/**
+ * Revokes sessions of a user (all of them when `ids` is omitted) in the caller's transaction and returns
+ * their ids: pass them to `markRevoked` once that transaction has committed.
+ */
 export async function revokeUserSessions(
   deps: SessionDeps,
   db: Db | Tx,
