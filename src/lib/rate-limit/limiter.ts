@@ -18,8 +18,6 @@ export interface RateLimitsOptions {
   /** Namespace of the counters. Instances that must share budgets share it; tests use one each. */
   keyPrefix?: string;
   policies?: PolicyOverrides;
-  /** At most one fallback log line per this interval. */
-  fallbackLogIntervalMs?: number;
 }
 
 export interface RateLimits {
@@ -57,7 +55,8 @@ class FallbackLimiter extends RateLimiterMemory {
 export function createRateLimits(options: RateLimitsOptions): RateLimits {
   const { store, log, metrics } = options;
   const keyPrefix = options.keyPrefix ?? 'rl';
-  const logIntervalMs = options.fallbackLogIntervalMs ?? 10_000;
+  // At most one fallback log line per interval: an outage would otherwise log every request.
+  const logIntervalMs = 10_000;
   let lastLoggedAt = Number.NEGATIVE_INFINITY;
   let suppressed = 0;
 
