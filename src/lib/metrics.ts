@@ -9,6 +9,8 @@ export interface Metrics {
   procedureDuration: Histogram<'procedure' | 'type' | 'outcome'>;
   cacheFallbacks: Counter<'cache'>;
   rateLimitFallbacks: Counter<'policy'>;
+  /** Mail dispatch outcomes (integrations/mailer). */
+  mailMessages: Counter<'outcome'>;
 }
 
 /**
@@ -42,7 +44,14 @@ export function createMetrics(poolStats: () => PoolStats): Metrics {
       labelNames: ['policy'],
       registers: [registry],
     }),
+    mailMessages: new Counter({
+      name: 'mail_messages_total',
+      help: 'Mail dispatch outcomes: sent, failed (rescheduled) and abandoned',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
   };
+  for (const outcome of ['sent', 'failed', 'abandoned']) metrics.mailMessages.inc({ outcome }, 0);
 
   const poolGauge = (name: string, help: string, pick: (stats: PoolStats) => number) =>
     new Gauge({

@@ -4,7 +4,7 @@ import { startSmtpServer, type TestSmtpServer } from '../../../test/smtp-server.
 import type { Db } from '../../db/client.js';
 import { createLogger } from '../../lib/logger.js';
 import { createMetrics } from '../../lib/metrics.js';
-import { createMailer } from './index.js';
+import { createMailer, enqueueMail } from './index.js';
 
 let db: Db;
 let server: TestSmtpServer;
@@ -36,7 +36,7 @@ describe('createMailer', () => {
     const mailer = createMailer(wiring, { dispatcher: { onlyDomain: domain } });
     const to = `${unique('u')}@${domain}`;
     await db.transaction((tx) =>
-      mailer.enqueue(tx, { kind: 'security_notice', to, subject: 'New sign-in', text: 'Was it you?' }),
+      enqueueMail(tx, { kind: 'security_notice', to, subject: 'New sign-in', text: 'Was it you?' }),
     );
 
     expect(await mailer.drainOnce()).toBe(1);
@@ -56,7 +56,7 @@ describe('createMailer', () => {
     const { deps: wiring, logs } = deps({ SMTP_URL: undefined });
     const mailer = createMailer(wiring, { dispatcher: { onlyDomain: domain } });
     expect(mailer.transport).toBeNull();
-    await mailer.enqueue(wiring.db, {
+    await enqueueMail(wiring.db, {
       kind: 'password_reset',
       to: `ann@${domain}`,
       subject: 'Reset',

@@ -1,11 +1,5 @@
-import { Counter } from 'prom-client';
 import type { Deps } from '../../deps.js';
-import {
-  createMailDispatcher,
-  enqueueMail,
-  type MailDispatcher,
-  type MailDispatcherOptions,
-} from './outbox.js';
+import { createMailDispatcher, type MailDispatcher, type MailDispatcherOptions } from './outbox.js';
 import { createSmtpTransport, type SmtpTransport, type SmtpTransportOptions } from './smtp-transport.js';
 
 export { maskAddress } from './mask.js';
@@ -18,8 +12,6 @@ export type { MailMessage, MailTransport } from './types.js';
  * the SMTP transport, so whoever stops the mailer leaves no connection behind.
  */
 export interface Mailer extends MailDispatcher {
-  /** `enqueueMail`: pass the caller's transaction, then `wake()` after it commits. */
-  enqueue: typeof enqueueMail;
   /** null when SMTP_URL is not set: mail is held in the outbox and announced (masked) in the log. */
   transport: SmtpTransport | null;
 }
@@ -28,8 +20,6 @@ export interface MailerOverrides {
   transport?: Partial<Omit<SmtpTransportOptions, 'url' | 'from' | 'log'>>;
   dispatcher?: Partial<Omit<MailDispatcherOptions, 'db' | 'log' | 'transport'>>;
 }
-
-const OUTCOMES = ['sent', 'failed', 'abandoned'] as const;
 
 /**
  * Wires the mail outbox: SMTP (with timeout, retries and circuit breaker) when `env.SMTP_URL` is set,
@@ -44,7 +34,6 @@ export function createMailer(
   const transport = deps.env.SMTP_URL
     ? createSmtpTransport({ ...overrides.transport, url: deps.env.SMTP_URL, from: deps.env.MAIL_FROM, log })
     : null;
-  const counter = mailCounter(deps.metrics.registry);
   const dispatcher = createMailDispatcher({
     clock: deps.clock,
     ...overrides.dispatcher,
@@ -52,7 +41,7 @@ export function createMailer(
     log,
     transport,
     onOutcome: (outcome) => {
-      counter.inc({ outcome });
+      deps.metrics.mailMessages.inc({ outcome });
       overrides.dispatcher?.onOutcome?.(outcome);
     },
   });
@@ -62,21 +51,6 @@ export function createMailer(
       await dispatcher.stop();
       transport?.close();
     },
-    enqueue: enqueueMail,
     transport,
   };
-}
-
-function mailCounter(registry: Deps['metrics']['registry']): Counter<'outcome'> {
-  const name = 'mail_messages_total';
-  const existing = registry.getSingleMetric(name);
-  if (existing) return existing as Counter<'outcome'>;
-  const counter = new Counter({
-    name,
-    help: 'Mail dispatch outcomes: sent, failed (rescheduled) and abandoned',
-    labelNames: ['outcome'],
-    registers: [registry],
-  });
-  for (const outcome of OUTCOMES) counter.inc({ outcome }, 0);
-  return counter;
 }
