@@ -30,20 +30,18 @@ export function getProfile(deps: UsersDeps, actor: Actor): Promise<UserDto> {
  */
 export async function updateUser(deps: UsersDeps, actor: Actor, input: UpdateUserInput): Promise<UserDto> {
   const { email, settings, ...fields } = input;
-  if (email !== undefined) {
-    const current = await repo.findUserEmail(deps.db, actor.userId);
+  const userValues: Partial<NewUser> = stripUndefined(fields);
+  const settingsValues: Partial<NewUserSettings> = stripUndefined(settings ?? {});
+  await deps.db.transaction(async (tx) => {
+    // One read answers both "does the account exist" and "is the email unchanged".
+    const current = await repo.findUserEmail(tx, actor.userId);
     if (current === null) throw new AppError('NOT_FOUND', 'User not found');
-    if (email.toLowerCase() !== current) {
+    if (email !== undefined && email.toLowerCase() !== current) {
       const message = 'The login email cannot be changed here; use auth.updateProfile';
       throw new AppError('VALIDATION_ERROR', message, {
         issues: [{ path: 'email', message, code: 'email_change_not_allowed' }],
       });
     }
-  }
-  const userValues: Partial<NewUser> = stripUndefined(fields);
-  const settingsValues: Partial<NewUserSettings> = stripUndefined(settings ?? {});
-  await deps.db.transaction(async (tx) => {
-    if (!(await repo.userExists(tx, actor.userId))) throw new AppError('NOT_FOUND', 'User not found');
     await repo.updateUserColumns(tx, actor.userId, userValues);
     await repo.upsertSettings(tx, actor.userId, settingsValues);
   });
