@@ -4,9 +4,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { createTestApp } from '../../test/harness.js';
+import { createTestApp, type TestApp } from '../../test/harness.js';
 import { projectRoot } from '../lib/project-root.js';
 import { serverLimitsFrom, startHttpServer } from './server.js';
+
+/** A server of the test app's own, configured as the app's env says, for tests that close it themselves. */
+const serve = (t: TestApp) =>
+  startHttpServer({
+    app: t.app,
+    port: 0,
+    host: '127.0.0.1',
+    log: t.deps.log,
+    limits: serverLimitsFrom(t.deps.env),
+  });
 
 describe('graceful shutdown', () => {
   it('finishes an in-flight request, then refuses new connections', async () => {
@@ -26,13 +36,7 @@ describe('graceful shutdown', () => {
         await released;
         return c.json({ finished: true });
       });
-      const http = await startHttpServer({
-        app: t.app,
-        port: 0,
-        host: '127.0.0.1',
-        log: t.deps.log,
-        limits: serverLimitsFrom(t.deps.env),
-      });
+      const http = await serve(t);
       const pending = fetch(`${http.url}/api/__test/slow`);
       await inFlight;
 
@@ -54,13 +58,7 @@ describe('graceful shutdown', () => {
     const t = await createTestApp();
     try {
       t.app.get('/api/__test/stuck', () => new Promise<Response>(() => undefined));
-      const http = await startHttpServer({
-        app: t.app,
-        port: 0,
-        host: '127.0.0.1',
-        log: t.deps.log,
-        limits: serverLimitsFrom(t.deps.env),
-      });
+      const http = await serve(t);
       const stuck = fetch(`${http.url}/api/__test/stuck`).then(
         () => 'answered',
         () => 'cut',
