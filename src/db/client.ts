@@ -7,7 +7,8 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import type { Logger } from '../lib/logger.js';
-import { rollBackPastDeadline } from './deadline.js';
+import type { PoolStats } from '../lib/metrics.js';
+import { guardTransactions } from './guard.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -17,13 +18,6 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
 /** A transaction handle has the same query surface as the database. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-
-export interface PoolStats {
-  total: number;
-  idle: number;
-  waiting: number;
-  max: number;
-}
 
 export interface Database {
   readonly db: Db;
@@ -72,7 +66,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     throw error;
   });
 
-  const db = rollBackPastDeadline(drizzlePg(pool, { schema }) as unknown as Db);
+  const db = guardTransactions(drizzlePg(pool, { schema }) as unknown as Db);
   return {
     db,
     kind: 'postgres',
@@ -100,7 +94,7 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
     await mkdir(directory, { recursive: true });
     client = await PGlite.create(directory);
   }
-  const db = rollBackPastDeadline(drizzlePglite(client, { schema }) as unknown as Db);
+  const db = guardTransactions(drizzlePglite(client, { schema }) as unknown as Db);
   return {
     db,
     kind: 'pglite',

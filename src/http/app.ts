@@ -1,10 +1,11 @@
 import { trpcServer } from '@hono/trpc-server';
 import { Hono } from 'hono';
+import { loggableError } from '../db/errors.js';
 import { CONTENT_VERSION } from '../db/seed/content/index.js';
 import type { Deps } from '../deps.js';
 import { createClientIpResolver } from '../lib/client-ip.js';
-import { currentRateLimitState, rateLimitHeaders } from '../lib/rate-limit/state.js';
-import { setResponseHeader } from '../lib/request-context.js';
+import { rateLimitHeaders } from '../lib/rate-limit/decision.js';
+import { currentRateLimitState, setResponseHeader } from '../lib/request-context.js';
 import { createCallerResolver } from '../modules/auth/caller.js';
 import { createContextFactory } from '../trpc/context.js';
 import { appCodeOf, type ProcedureMeta } from '../trpc/init.js';
@@ -56,7 +57,8 @@ export function createApp(deps: Deps): App {
   app.route('/api', createStatusRoutes(deps));
   app.route('/api/health', createHealthRoutes(deps));
   app.route('/metrics', createMetricsRoutes(deps));
-  app.route('/api/webhooks/revenuecat', createRevenuecatRoutes(deps, resolveClientIp));
+  const revenuecat = createRevenuecatRoutes(deps, resolveClientIp);
+  if (revenuecat) app.route('/api/webhooks/revenuecat', revenuecat);
 
   const createContext = createContextFactory(deps, createCallerResolver(deps), resolveClientIp);
   const trpc = trpcServer({
@@ -68,8 +70,12 @@ export function createApp(deps: Deps): App {
     onError({ error, path }) {
       // Expected errors are the client's business; only faults are logged with their stack.
       if (appCodeOf(error) === 'INTERNAL')
-        deps.log.error({ err: error.cause ?? error, path }, 'procedure failed');
+        deps.log.error({ err: loggableError(error.cause ?? error), path }, 'procedure failed');
     },
+    // tRPC leaves the content type off errors it raises before any procedure runs (batch too large,
+    // unsupported content type); every error answer is JSON.
+    responseMeta: ({ errors }) =>
+      errors.length > 0 ? { headers: { 'content-type': 'application/json' } } : {},
   });
   app.use(
     `${TRPC_ENDPOINT}/*`,

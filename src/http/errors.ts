@@ -1,38 +1,63 @@
 import type { ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { AppError, ERROR_CODES, type ErrorBody, type ErrorCode, INTERNAL_MESSAGE } from '../lib/errors.js';
+import { logDatabaseRefusal, loggableError, translateDatabaseError } from '../db/errors.js';
+import {
+  AppError,
+  CODE_BY_STATUS,
+  ERROR_CODES,
+  type ErrorBody,
+  type ErrorCode,
+  INTERNAL_MESSAGE,
+  retryAfterFor,
+} from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { currentRequestId } from '../lib/request-context.js';
-import { respondJson } from './respond.js';
+import { respond } from './respond.js';
 
-const CODE_BY_STATUS = new Map<number, ErrorCode>(
-  Object.entries(ERROR_CODES)
-    // One code per status for framework errors: the generic one, not the specialised variants.
-    .filter(([code]) => !['VALIDATION_ERROR', 'TOKEN_ROTATED', 'ACCOUNT_LOCKED'].includes(code))
-    .map(([code, { status }]) => [status, code as ErrorCode]),
-);
-
-/** Writes the one JSON error envelope. */
-export function errorResponse(code: ErrorCode, message: string, extra: Partial<ErrorBody> = {}): Response {
+/**
+ * Writes the one JSON error envelope. A 429 or 503 carries `Retry-After`: `retryAfterSeconds` when the
+ * cause knows its wait, a default otherwise.
+ */
+export function errorResponse(
+  code: ErrorCode,
+  message: string,
+  extra: Partial<ErrorBody> = {},
+  retryAfterSeconds?: number,
+): Response {
   const body: ErrorBody = { code, message, requestId: currentRequestId() ?? 'unknown', ...extra };
-  return respondJson(body, ERROR_CODES[code].status);
+  const status = ERROR_CODES[code].status;
+  const retryAfter = retryAfterFor(status, retryAfterSeconds);
+  return respond(
+    JSON.stringify(body),
+    status,
+    'application/json',
+    retryAfter === undefined ? undefined : { 'retry-after': String(retryAfter) },
+  );
+}
+
+/** The envelope of an AppError a route raised or returned. */
+export function appErrorResponse(error: AppError): Response {
+  return errorResponse(
+    error.code,
+    error.message,
+    error.issues ? { issues: error.issues } : {},
+    error.retryAfterSeconds,
+  );
 }
 
 /** Maps anything thrown by a plain HTTP route to the envelope; unexpected errors are logged with their stack. */
 export function createErrorHandler(log: Logger): ErrorHandler {
-  return function onError(error) {
-    if (error instanceof AppError) {
-      if (error.code === 'INTERNAL') {
-        log.error({ err: error }, 'internal error');
-        return errorResponse('INTERNAL', INTERNAL_MESSAGE);
-      }
-      return errorResponse(error.code, error.message, error.issues ? { issues: error.issues } : {});
+  return function onError(thrown) {
+    const error = translateDatabaseError(thrown);
+    if (error instanceof AppError && error.code !== 'INTERNAL') {
+      logDatabaseRefusal(log, error);
+      return appErrorResponse(error);
     }
     if (error instanceof HTTPException && error.status < 500) {
       const code = CODE_BY_STATUS.get(error.status) ?? 'BAD_REQUEST';
       return errorResponse(code, error.message || code);
     }
-    log.error({ err: error }, 'unhandled error');
+    log.error({ err: loggableError(error) }, 'unhandled error');
     return errorResponse('INTERNAL', INTERNAL_MESSAGE);
   };
 }

@@ -1,6 +1,13 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { PoolStats } from '../db/client.js';
 import { HttpRequestMetrics } from './http-metrics.js';
+
+/** Connection pool occupancy, as the database client reports it (PGlite is a pool of one). */
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+  max: number;
+}
 
 export interface Metrics {
   registry: Registry;

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { RateLimitState } from './rate-limit/state.js';
+import type { RateLimitState } from './rate-limit/decision.js';
 
 /**
  * Headers every answer to a request carries: correlation id, security, CORS, rate limit. A plain object
@@ -18,7 +18,7 @@ export interface RequestContext {
    * copies the headers onto any other answer, such as the one the tRPC adapter builds.
    */
   prepared?: Response;
-  /** Set once the request has run past its deadline: its transactions roll back (db/deadline.ts). */
+  /** Set once the request has run past its deadline: its transactions roll back (db/guard.ts). */
   pastDeadline: boolean;
   /** This request's tightest rate-limit decision, once tRPC has created the holder for it. */
   rateLimit?: RateLimitState;
@@ -26,9 +26,28 @@ export interface RequestContext {
 
 export const requestContext = new AsyncLocalStorage<RequestContext>();
 
+/**
+ * The rate limit holder of the request being served, where services that limit per account (login, email
+ * codes) record their decisions beside the tRPC middleware's, so the headers describe all of them.
+ */
+export function currentRateLimitState(): RateLimitState | undefined {
+  return requestContext.getStore()?.rateLimit;
+}
+
 /** The correlation id of the request being served, if any. */
 export function currentRequestId(): string | undefined {
   return requestContext.getStore()?.requestId;
+}
+
+/**
+ * Tells the client of the request being served to wait at least `seconds` before retrying. Several
+ * refusals in one request (a tRPC batch) announce the longest of their waits.
+ */
+export function announceRetryAfter(seconds: number): void {
+  const headers = requestContext.getStore()?.responseHeaders;
+  if (!headers) return;
+  const current = Number(headers['retry-after'] ?? 0);
+  if (seconds > current) headers['retry-after'] = String(seconds);
 }
 
 /** Adds a header to the answer of the request being served, whichever part of the app builds it. */

@@ -1,7 +1,7 @@
 import type { Context as HonoContext } from 'hono';
 import type { Deps } from '../deps.js';
 import type { ClientIpResolver } from '../lib/client-ip.js';
-import { createRateLimitState } from '../lib/rate-limit/state.js';
+import { createRateLimitState } from '../lib/rate-limit/decision.js';
 import { requestContext } from '../lib/request-context.js';
 
 /** The authenticated caller, filled from the access token by the accounts module. */

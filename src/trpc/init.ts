@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { z } from 'zod';
+import { logDatabaseRefusal, translateDatabaseError } from '../db/errors.js';
 import {
   AppError,
   type ErrorCode,
@@ -8,6 +9,8 @@ import {
   INTERNAL_MESSAGE,
   toFieldIssues,
 } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
+import { announceRetryAfter, currentRequestId } from '../lib/request-context.js';
 import { findUserById } from '../modules/auth/repo.js';
 import type { TrpcContext } from './context.js';
 import { rateLimitProcedure } from './rate-limit.js';
@@ -17,6 +20,21 @@ export function appCodeOf(error: TRPCError): ErrorCode {
   if (error.cause instanceof AppError) return error.cause.code;
   if (error.cause instanceof z.ZodError) return 'VALIDATION_ERROR';
   return errorCodeFromTrpc(error.code);
+}
+
+/**
+ * The one funnel from whatever a procedure threw to the error tRPC answers with: an AppError thrown
+ * anywhere below a router (or a database refusal, which becomes one) takes its code from the single
+ * table in lib/errors.ts, and a 429 or 503 announces its `Retry-After`.
+ */
+export function toTrpcError(error: TRPCError, log: Logger): TRPCError {
+  const cause = translateDatabaseError(error.cause);
+  if (!(cause instanceof AppError)) return error;
+  logDatabaseRefusal(log, cause);
+  const retryAfter = cause.retryAfterSeconds;
+  if (retryAfter !== undefined) announceRetryAfter(retryAfter);
+  if (cause === error.cause && error.code !== 'INTERNAL_SERVER_ERROR') return error;
+  return new TRPCError({ code: cause.trpcCode, message: cause.message, cause });
 }
 
 /** Per-procedure metadata. `cache: 'public'` declares a read whose answer depends only on its input and
@@ -48,9 +66,10 @@ const t = initTRPC
         data: {
           code: shape.data.code,
           httpStatus: shape.data.httpStatus,
-          path: shape.data.path,
+          path: shape.data.path ?? null,
           errorCode,
-          requestId: ctx?.requestId ?? null,
+          // Errors raised before the context exists (batch too large, bad method) still have the request's id.
+          requestId: ctx?.requestId ?? currentRequestId() ?? null,
           ...(issues ? { issues } : {}),
           // The app's forms read the flattened Zod error (api-contract §1).
           zodError: zodError ? z.flattenError(zodError) : null,
@@ -59,10 +78,7 @@ const t = initTRPC
     },
   });
 
-/**
- * The one funnel from service errors to tRPC errors: an AppError thrown anywhere below a router becomes
- * a TRPCError with the code from the single table in lib/errors.ts. It also times each procedure.
- */
+/** Runs every procedure: errors go through the funnel (`toTrpcError`), and each call is timed. */
 const baseMiddleware = t.middleware(async ({ ctx, path, type, next }) => {
   const started = performance.now();
   const result = await next();
@@ -71,11 +87,7 @@ const baseMiddleware = t.middleware(async ({ ctx, path, type, next }) => {
     ctx.deps.metrics.procedureDuration.observe({ procedure: path, type, outcome: 'ok' }, seconds);
     return result;
   }
-  const cause = result.error.cause;
-  const error =
-    cause instanceof AppError && result.error.code === 'INTERNAL_SERVER_ERROR'
-      ? new TRPCError({ code: cause.trpcCode, message: cause.message, cause })
-      : result.error;
+  const error = toTrpcError(result.error, ctx.deps.log);
   ctx.deps.metrics.procedureDuration.observe({ procedure: path, type, outcome: appCodeOf(error) }, seconds);
   throw error;
 });

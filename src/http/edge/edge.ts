@@ -1,4 +1,5 @@
 import type { ExecutionContext } from 'hono';
+import { loggableError } from '../../db/errors.js';
 import { INTERNAL_MESSAGE } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Metrics } from '../../lib/metrics.js';
@@ -44,7 +45,7 @@ export interface EdgeOptions {
  * synchronously through http/respond.ts is written with one `writeHead` and no promise.
  *
  * Past the deadline the client gets a JSON 504 with the request id, and the request is marked so that its
- * transactions roll back rather than commit (db/deadline.ts): abandoned work leaves nothing written. A
+ * transactions roll back rather than commit (db/guard.ts): abandoned work leaves nothing written. A
  * flag rather than an AbortSignal: creating one per request costs more than the rest of the edge.
  */
 export function createEdge(options: EdgeOptions): (route: FetchHandler) => FetchHandler {
@@ -54,7 +55,7 @@ export function createEdge(options: EdgeOptions): (route: FetchHandler) => Fetch
     byPrefix.find((route) => path.startsWith(route.prefix))?.ms ?? options.deadline.defaultMs;
 
   const internalError = (error: unknown): Response => {
-    log.error({ err: error }, 'unhandled error');
+    log.error({ err: loggableError(error) }, 'unhandled error');
     return errorResponse('INTERNAL', INTERNAL_MESSAGE);
   };
 

@@ -1,10 +1,10 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { rateLimitedMessage } from '../../lib/rate-limit/enforce.js';
+import { decisionHeaders } from '../../lib/rate-limit/decision.js';
+import { rateLimitedError } from '../../lib/rate-limit/enforce.js';
 import type { RateLimits } from '../../lib/rate-limit/limiter.js';
 import type { PolicyName } from '../../lib/rate-limit/policies.js';
-import { decisionHeaders } from '../../lib/rate-limit/state.js';
 import { setResponseHeader } from '../../lib/request-context.js';
-import { errorResponse } from '../errors.js';
+import { appErrorResponse } from '../errors.js';
 
 export interface RateLimitOptions {
   limits: RateLimits;
@@ -28,7 +28,7 @@ export function createRateLimit(options: RateLimitOptions): MiddlewareHandler {
     if (c.req.method === 'OPTIONS') return next();
     const decision = await limits.consume(policy, resolveKey(c));
     for (const [name, value] of Object.entries(decisionHeaders(decision))) setResponseHeader(name, value);
-    if (decision.limited) return errorResponse('RATE_LIMITED', rateLimitedMessage(decision));
+    if (decision.limited) return appErrorResponse(rateLimitedError(decision));
     await next();
   };
 }

@@ -43,6 +43,7 @@ describe('health probes', () => {
     try {
       const response = await t.request('/api/health/ready');
       expect(response.status).toBe(503);
+      expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(await response.json()).toMatchObject({ failing: ['shutdown'] });
     } finally {
       t.deps.lifecycle.shuttingDown = false;
@@ -71,6 +72,7 @@ describe('readiness when the database goes away', () => {
       await proxy.cut();
       const response = await t.request('/api/health/ready');
       expect(response.status).toBe(503);
+      expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
       const body = (await response.json()) as {
         failing: string[];
         checks: Record<string, { error?: string }>;
@@ -91,6 +93,7 @@ describe('readiness when the database goes away', () => {
       await database.close();
       const response = await t.request('/api/health/ready');
       expect(response.status).toBe(503);
+      expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(((await response.json()) as { failing: string[] }).failing).toContain('postgres');
     } finally {
       await t.close();

@@ -2,12 +2,18 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Hono } from 'hono';
 import { countPendingMigrations } from '../../db/migrate.js';
 import type { Deps } from '../../deps.js';
+import { DEFAULT_RETRY_AFTER_SECONDS } from '../../lib/errors.js';
 import { respond, respondJson } from '../respond.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
 /** Liveness never has anything else to say; orchestrators ask often, so its body is encoded once. */
 const LIVE_BODY = JSON.stringify({ status: 'ok' });
 const LOOP_DELAY_RESOLUTION_MS = 10;
+/** A 503 tells load balancers and clients when to ask again (RFC 9110 §10.2.3). */
+const unavailable = (report: object) =>
+  respond(JSON.stringify(report), 503, 'application/json', {
+    'retry-after': String(DEFAULT_RETRY_AFTER_SECONDS),
+  });
 
 interface CheckResult {
   ok: boolean;
@@ -39,7 +45,7 @@ export function createHealthRoutes(deps: Deps) {
     .get('/live', () => respond(LIVE_BODY, 200, 'application/json'))
     .get('/ready', async () => {
       if (deps.lifecycle.shuttingDown) {
-        return respondJson({ status: 'unavailable', failing: ['shutdown'], checks: {} }, 503);
+        return unavailable({ status: 'unavailable', failing: ['shutdown'], checks: {} });
       }
       const names = Object.keys(checks);
       const results = await Promise.all(names.map((name) => runCheck(checks[name]!)));
@@ -47,7 +53,7 @@ export function createHealthRoutes(deps: Deps) {
       const failing = names.filter((_, index) => !results[index]!.ok);
       if (failing.length > 0) {
         deps.log.warn({ failing, checks: report }, 'readiness check failed');
-        return respondJson({ status: 'unavailable', failing, checks: report }, 503);
+        return unavailable({ status: 'unavailable', failing, checks: report });
       }
       return respondJson({ status: 'ready', checks: report });
     })

@@ -50,19 +50,28 @@ const storedFlag = async (userId: string) =>
     ?.isPremium;
 
 describe('POST /api/webhooks/revenuecat: authentication and validation', () => {
-  it('answers 503 with the JSON envelope while no secret is configured', async () => {
+  it('does not exist while no secret is configured: 404 with the JSON envelope, to anyone', async () => {
     const bare = await createTestApp();
     try {
       const response = await deliver(event(randomUUID(), 'TEST'), `Bearer ${SECRET}`, bare);
-      expect(response.status).toBe(503);
+      expect(response.status).toBe(404);
       expect(await response.json()).toEqual({
-        code: 'SERVICE_UNAVAILABLE',
+        code: 'NOT_FOUND',
         message: expect.any(String),
         requestId: response.headers.get('x-correlation-id'),
       });
     } finally {
       await bare.close();
     }
+  });
+
+  it('checks the secret before reading the body: a wrong one gets 401 whatever the body', async () => {
+    const oversized = JSON.stringify({ padding: 'x'.repeat(100_000) });
+    for (const body of [oversized, '{"event":']) {
+      const response = await deliver(body, 'Bearer not-the-secret-at-all');
+      expect(response.status).toBe(401);
+    }
+    expect((await deliver(oversized)).status).toBe(413);
   });
 
   it.each([

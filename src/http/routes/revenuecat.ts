@@ -15,25 +15,29 @@ const MAX_BODY_BYTES = 64 * 1024;
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /**
- * `POST /api/webhooks/revenuecat`: RevenueCat's server-to-server purchase events. RevenueCat sends the
- * configured value as `Authorization`; we expect `Bearer <REVENUECAT_WEBHOOK_SECRET>`, compared as SHA-256
- * digests in constant time so neither content nor length leaks. 503 while no secret is configured, 401
- * for a wrong one, 400 for a body that is not a RevenueCat event; 200 otherwise, including for events we
- * ignore, because RevenueCat retries every other answer.
+ * `POST /api/webhooks/revenuecat`: RevenueCat's server-to-server purchase events, or null when no secret
+ * is configured: then the route does not exist (404), rather than telling anyone who asks that it could.
+ * RevenueCat sends the configured value as `Authorization`; we expect `Bearer <REVENUECAT_WEBHOOK_SECRET>`,
+ * compared as SHA-256 digests in constant time so neither content nor length leaks, before anything else
+ * (the body is not even read for a wrong one: 401). 413 past 64 KiB, 400 for a body that is not a
+ * RevenueCat event; 200 otherwise, including for events we ignore, because RevenueCat retries every other
+ * answer.
  */
 export function createRevenuecatRoutes(deps: Deps, resolveClientIp: ClientIpResolver) {
   const secret = deps.env.REVENUECAT_WEBHOOK_SECRET;
-  const expected = secret ? digest(`Bearer ${secret}`) : null;
+  if (!secret) return null;
+  const expected = digest(`Bearer ${secret}`);
 
   return new Hono<{ Variables: { clientIp?: string } }>().post(
     '/',
+    function revenuecatSignature(c, next) {
+      if (!timingSafeEqual(digest(c.req.header('authorization') ?? ''), expected)) {
+        return Promise.resolve(errorResponse('UNAUTHORIZED', 'Invalid webhook authorization'));
+      }
+      return next();
+    },
     createBodyLimit(MAX_BODY_BYTES, 'Webhook body too large'),
     async function revenuecatWebhook(c) {
-      if (!expected) return errorResponse('SERVICE_UNAVAILABLE', 'RevenueCat webhook is not configured');
-      if (!timingSafeEqual(digest(c.req.header('authorization') ?? ''), expected)) {
-        return errorResponse('UNAUTHORIZED', 'Invalid webhook authorization');
-      }
-
       let json: unknown;
       try {
         json = await c.req.json();

@@ -1,13 +1,9 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../errors.js';
+import { currentRateLimitState } from '../request-context.js';
+import { type RateLimitDecision, type RateLimitState, recordDecision } from './decision.js';
 import type { RateLimits } from './limiter.js';
 import type { PolicyName, RateLimitKeyKind } from './policies.js';
-import {
-  currentRateLimitState,
-  type RateLimitDecision,
-  type RateLimitState,
-  recordDecision,
-} from './state.js';
 
 /** Who is calling, as far as rate limits care. */
 export interface RateLimitSubject {
@@ -33,12 +29,14 @@ export async function enforceRateLimit(
 ): Promise<void> {
   const decision = await limits.consume(name, key);
   if (state) recordDecision(state, decision);
-  if (decision.limited) throw new AppError('RATE_LIMITED', rateLimitedMessage(decision));
+  if (decision.limited) throw rateLimitedError(decision);
 }
 
-/** The message of every RATE_LIMITED answer. */
-export function rateLimitedMessage(decision: RateLimitDecision): string {
-  return `Too many requests. Try again in ${decision.resetSeconds} second(s).`;
+/** The error of every refused call: RATE_LIMITED, retry when the window resets. */
+export function rateLimitedError(decision: RateLimitDecision): AppError {
+  return new AppError('RATE_LIMITED', `Too many requests. Try again in ${decision.resetSeconds} second(s).`, {
+    retryAfterSeconds: decision.resetSeconds,
+  });
 }
 
 /**

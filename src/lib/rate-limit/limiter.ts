@@ -2,8 +2,8 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limite
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { SharedStore } from '../store/types.js';
+import type { RateLimitDecision } from './decision.js';
 import { type PolicyName, RATE_LIMIT_POLICIES, type RateLimitPolicy } from './policies.js';
-import type { RateLimitDecision } from './state.js';
 
 /** Test-only budgets, e.g. `{ default: { points: 3 } }` or a 1-second window to watch keys expire. */
 export type PolicyOverrides = Partial<

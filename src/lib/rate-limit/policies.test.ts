@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import {
+  createRateLimitState,
+  type RateLimitDecision,
+  rateLimitHeaders,
+  recordDecision,
+} from './decision.js';
+import { rateLimitedError } from './enforce.js';
 import { policyForProcedure, RATE_LIMIT_POLICIES } from './policies.js';
-import { createRateLimitState, type RateLimitDecision, rateLimitHeaders, recordDecision } from './state.js';
 
 describe('policyForProcedure', () => {
   it.each([
@@ -53,7 +59,7 @@ describe('rate limit state', () => {
     expect(state.decision?.policy).toBe('e');
   });
 
-  it('writes RateLimit-* headers, and Retry-After only when refused', () => {
+  it('writes RateLimit-* headers of the tightest decision', () => {
     expect(rateLimitHeaders(createRateLimitState())).toEqual({});
     const state = createRateLimitState();
     recordDecision(state, decision({ limit: 10, remaining: 4, resetSeconds: 30 }));
@@ -67,7 +73,11 @@ describe('rate limit state', () => {
       'ratelimit-limit': '3',
       'ratelimit-remaining': '0',
       'ratelimit-reset': '12',
-      'retry-after': '12',
     });
+  });
+
+  it('refuses with a 429 that asks the client to wait until the window resets', () => {
+    const refusal = rateLimitedError(decision({ remaining: 0, resetSeconds: 12, limited: true }));
+    expect(refusal).toMatchObject({ code: 'RATE_LIMITED', status: 429, retryAfterSeconds: 12 });
   });
 });

@@ -1,5 +1,3 @@
-import { requestContext } from '../request-context.js';
-
 /** The answer of one limiter for one call. */
 export interface RateLimitDecision {
   policy: string;
@@ -36,8 +34,8 @@ function tighter(a: RateLimitDecision, b: RateLimitDecision): boolean {
 }
 
 /**
- * `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` (seconds) of the tightest decision, plus
- * `Retry-After` (seconds) when the request was refused. Empty when no limit applied to the request.
+ * `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` (seconds) of the tightest decision; empty
+ * when no limit applied to the request. A refusal's `Retry-After` travels with its error (AppError).
  */
 export function rateLimitHeaders(state: RateLimitState): Record<string, string> {
   return state.decision ? decisionHeaders(state.decision) : {};
@@ -45,19 +43,9 @@ export function rateLimitHeaders(state: RateLimitState): Record<string, string> 
 
 /** The headers of one decision; see `rateLimitHeaders`. */
 export function decisionHeaders(decision: RateLimitDecision): Record<string, string> {
-  const headers: Record<string, string> = {
+  return {
     'ratelimit-limit': String(decision.limit),
     'ratelimit-remaining': String(decision.remaining),
     'ratelimit-reset': String(decision.resetSeconds),
   };
-  if (decision.limited) headers['retry-after'] = String(decision.resetSeconds);
-  return headers;
-}
-
-/**
- * The holder of the request being served, kept in the request's context (lib/request-context.ts), so
- * services that limit per account (login, email codes) record their decisions where the headers are read.
- */
-export function currentRateLimitState(): RateLimitState | undefined {
-  return requestContext.getStore()?.rateLimit;
 }
