@@ -7,7 +7,12 @@ import { createMailer, type Mailer, type MailerOverrides } from './integrations/
 import { createLogger, type Logger } from './lib/logger.js';
 import { createMetrics, type Metrics } from './lib/metrics.js';
 import { projectRoot } from './lib/project-root.js';
-import { createRateLimits, type RateLimits, type RateLimitsOptions } from './lib/rate-limit/limiter.js';
+import {
+  createRateLimits,
+  type PolicyOverrides,
+  type RateLimits,
+  type RateLimitsOptions,
+} from './lib/rate-limit/limiter.js';
 import { createMemoryStore } from './lib/store/memory-store.js';
 import { createRedisStore } from './lib/store/redis-store.js';
 import type { KeyValueStore, PubSub, SharedStore } from './lib/store/types.js';
@@ -96,13 +101,39 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
     kv: store.kv,
     pubsub: store.pubsub,
     metrics,
-    rateLimits: createRateLimits({ store, log, metrics, ...overrides.rateLimits }),
+    rateLimits: createRateLimits({
+      store,
+      log,
+      metrics,
+      ...overrides.rateLimits,
+      policies: withOverrides(policiesFromEnv(env), overrides.rateLimits?.policies),
+    }),
     keyRing: createKeyRing(env),
     mailer,
     clock,
     version: APP_VERSION,
     lifecycle: { shuttingDown: false },
   };
+}
+
+/** The budgets the environment sets: the sign-in lockout's threshold and window. */
+function policiesFromEnv(env: Env): PolicyOverrides {
+  return {
+    'login-failures-pair': {
+      points: env.LOGIN_LOCKOUT_THRESHOLD,
+      durationSeconds: env.LOGIN_LOCKOUT_MINUTES * 60,
+    },
+  };
+}
+
+function withOverrides(base: PolicyOverrides, overrides: PolicyOverrides = {}): PolicyOverrides {
+  const merged: PolicyOverrides = { ...base };
+  for (const [name, policy] of Object.entries(overrides) as [
+    keyof PolicyOverrides,
+    PolicyOverrides[keyof PolicyOverrides],
+  ][])
+    merged[name] = { ...merged[name], ...policy };
+  return merged;
 }
 
 /** Closes what `createDeps` opened. A database handed in through overrides belongs to the caller. */

@@ -16,6 +16,7 @@ export const PUBLIC_PROCEDURES = new Set([
   'auth.verifyEmail',
   'auth.requestPasswordReset',
   'auth.resetPassword',
+  'auth.unlockAccount',
   'lessons.getAll',
   'lessons.getById',
 ]);

@@ -3,6 +3,7 @@ import type { User } from '../src/db/schema/index.js';
 import { hashPassword } from '../src/modules/auth/passwords.js';
 import * as authRepo from '../src/modules/auth/repo.js';
 import { startSession } from '../src/modules/auth/sessions.js';
+import { createAccount } from '../src/modules/users/accounts.js';
 import type { TestApp, TrpcClient } from './harness.js';
 
 export const TEST_PASSWORD = 'Correct-Horse-42';
@@ -33,15 +34,20 @@ export async function createUser(
   passwordHash ??= hashPassword(TEST_PASSWORD);
   const email = overrides.email ?? `user-${randomUUID().slice(0, 12)}@example.com`;
   const { user, tokens } = await t.deps.db.transaction(async (tx) => {
-    const user = await authRepo.insertUser(tx, {
-      email,
-      name: overrides.name ?? 'Test User',
-      passwordHash: await passwordHash!,
-      role: overrides.role ?? 'user',
-      timezone: overrides.timezone ?? 'UTC',
-      emailVerified: overrides.emailVerified ?? false,
-    });
+    const hash = await passwordHash!;
+    const user = await createAccount(
+      { db: tx },
+      {
+        email,
+        name: overrides.name ?? 'Test User',
+        passwordHash: hash,
+        role: overrides.role ?? 'user',
+        timezone: overrides.timezone ?? 'UTC',
+        emailVerified: overrides.emailVerified ?? false,
+      },
+    );
     if (!user) throw new Error(`email taken: ${email}`);
+    await authRepo.insertPasswordHistory(tx, user.id, hash);
     const tokens = await startSession(t.deps, tx, user, { ip: '127.0.0.1', userAgent: 'vitest' });
     return { user, tokens };
   });

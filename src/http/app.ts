@@ -1,13 +1,16 @@
 import { trpcServer } from '@hono/trpc-server';
 import { Hono } from 'hono';
+import type { Env } from '../config/env.js';
 import { loggableError } from '../db/errors.js';
 import { CONTENT_VERSION } from '../db/seed/content/index.js';
-import type { Deps } from '../deps.js';
 import { createClientIpResolver } from '../lib/client-ip.js';
+import type { Logger } from '../lib/logger.js';
+import type { Metrics } from '../lib/metrics.js';
 import { rateLimitHeaders } from '../lib/rate-limit/decision.js';
 import { currentRateLimitState, setResponseHeader } from '../lib/request-context.js';
 import { createCallerResolver } from '../modules/auth/caller.js';
-import { createContextFactory } from '../trpc/context.js';
+import type { PrivacyDeps } from '../modules/privacy/service.js';
+import { createContextFactory, type ProcedureDeps } from '../trpc/context.js';
 import { appCodeOf, type ProcedureMeta } from '../trpc/init.js';
 import { appRouter } from '../trpc/router.js';
 import { createAccessLog } from './edge/access-log.js';
@@ -19,7 +22,7 @@ import { createErrorHandler, notFound } from './errors.js';
 import { createBodyLimit } from './middleware/body-limit.js';
 import { createResponseCache } from './middleware/response-cache.js';
 import { createUploadLimit } from './middleware/upload-limit.js';
-import { createHealthRoutes } from './routes/health.js';
+import { createHealthRoutes, type HealthDeps } from './routes/health.js';
 import { createMetricsRoutes } from './routes/metrics.js';
 import { createRevenuecatRoutes } from './routes/revenuecat.js';
 import { createStatusRoutes } from './routes/status.js';
@@ -33,12 +36,15 @@ export interface AppVariables {
 
 export type App = Hono<{ Variables: AppVariables }>;
 
+/** Everything the HTTP application needs: what its procedures and routes need, composed. */
+export type AppDeps = ProcedureDeps & PrivacyDeps & HealthDeps & { env: Env; log: Logger; metrics: Metrics };
+
 /**
  * Builds the HTTP application: the routes, and around them the edge (edge/edge.ts) that every request
  * passes first and last: correlation id, security and CORS headers, deadline, metrics and access log. The
  * app's `fetch` (and so `app.request`) is the edge's, so tests and the server see the same stack.
  */
-export function createApp(deps: Deps): App {
+export function createApp(deps: AppDeps): App {
   const app: App = new Hono<{ Variables: AppVariables }>();
   const resolveClientIp = createClientIpResolver(deps.env.TRUSTED_PROXIES);
   const knownProcedures = new Set(Object.keys(appRouter._def.procedures));

@@ -17,9 +17,8 @@ export const text = () => z.string().refine(isStorableText, UNSTORABLE_TEXT);
 export const UNSTORABLE_TEXT = { error: 'must not contain NUL characters or unpaired surrogates' };
 
 /** A language code as the app sends it: ISO 639 with an optional region or script (`es`, `pt-BR`). */
-export const languageCode = z
-  .string()
-  .trim()
-  .min(2)
-  .max(16)
-  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'must be a language code such as es or pt-BR');
+export const LANGUAGE_CODE_PATTERN = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$/;
+export const LANGUAGE_CODE_MESSAGE = 'must be a language code such as es or pt-BR';
+
+/** A language code to filter by (lessons, content); stored ones use the users schema's rule. */
+export const languageCode = z.string().trim().max(16).regex(LANGUAGE_CODE_PATTERN, LANGUAGE_CODE_MESSAGE);

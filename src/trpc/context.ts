@@ -1,8 +1,11 @@
 import type { Context as HonoContext } from 'hono';
-import type { Deps } from '../deps.js';
 import type { ClientIpResolver } from '../lib/client-ip.js';
+import type { Metrics } from '../lib/metrics.js';
 import { createRateLimitState } from '../lib/rate-limit/decision.js';
 import { requestContext } from '../lib/request-context.js';
+import type { AuthDeps } from '../modules/auth/deps.js';
+import type { LessonsDeps } from '../modules/lessons/service.js';
+import type { UsersDeps } from '../modules/users/service.js';
 
 /** The authenticated caller, filled from the access token by the accounts module. */
 export interface Caller {
@@ -11,8 +14,11 @@ export interface Caller {
   role: 'user' | 'admin';
 }
 
+/** What procedures need: the union of their modules' dependencies, plus the middlewares' metrics. */
+export type ProcedureDeps = AuthDeps & UsersDeps & LessonsDeps & { metrics: Metrics };
+
 export interface TrpcContext {
-  deps: Deps;
+  deps: ProcedureDeps;
   requestId: string;
   caller: Caller | null;
   ip: string | null;
@@ -28,7 +34,7 @@ export type CallerResolver = (c: HonoContext) => Promise<Caller | null>;
  * (lib/request-context.ts): procedures and services record into it, the HTTP layer writes its headers.
  */
 export function createContextFactory(
-  deps: Deps,
+  deps: ProcedureDeps,
   resolveCaller: CallerResolver,
   resolveClientIp: ClientIpResolver,
 ) {

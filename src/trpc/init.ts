@@ -10,8 +10,9 @@ import {
   toFieldIssues,
 } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
+import type { PolicyName } from '../lib/rate-limit/policies.js';
 import { announceRetryAfter, currentRequestId } from '../lib/request-context.js';
-import { findUserById } from '../modules/auth/repo.js';
+import { hasAdminRole } from '../modules/users/accounts.js';
 import type { TrpcContext } from './context.js';
 import { rateLimitProcedure } from './rate-limit.js';
 
@@ -37,10 +38,15 @@ export function toTrpcError(error: TRPCError, log: Logger): TRPCError {
   return new TRPCError({ code: cause.trpcCode, message: cause.message, cause });
 }
 
-/** Per-procedure metadata. `cache: 'public'` declares a read whose answer depends only on its input and
- * the content version (never on the caller), so whole responses may be cached and shared. */
+/** Per-procedure metadata, read by the middlewares and the HTTP layer. */
 export interface ProcedureMeta {
+  /**
+   * `public`: a read whose answer depends only on its input and the content version (never on the
+   * caller), so whole responses may be cached and shared.
+   */
   cache?: 'public';
+  /** The rate limit policy each call spends (lib/rate-limit/policies.ts); `default` when unset. */
+  rateLimit?: PolicyName;
 }
 
 const t = initTRPC
@@ -108,12 +114,12 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
 });
 
 /**
- * Requires the admin role. The token's role claim is checked first (cheap), then the stored role, so a
- * demoted administrator loses access at once rather than when the access token expires.
+ * Requires the admin role, within the `admin` budget. The token's role claim is checked first (cheap),
+ * then the stored role, so a demoted administrator loses access at once rather than when the access
+ * token expires.
  */
-export const adminProcedure = authedProcedure.use(async ({ ctx, next }) => {
-  if (ctx.caller.role !== 'admin') throw new AppError('FORBIDDEN', 'Administrator role required');
-  const user = await findUserById(ctx.deps.db, ctx.caller.userId);
-  if (user?.role !== 'admin') throw new AppError('FORBIDDEN', 'Administrator role required');
+export const adminProcedure = authedProcedure.meta({ rateLimit: 'admin' }).use(async ({ ctx, next }) => {
+  if (ctx.caller.role !== 'admin' || !(await hasAdminRole(ctx.deps, ctx.caller.userId)))
+    throw new AppError('FORBIDDEN', 'Administrator role required');
   return next();
 });

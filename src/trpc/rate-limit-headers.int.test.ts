@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createUser } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { postBatch } from '../../test/trpc-http.js';
 import type { PolicyOverrides } from '../lib/rate-limit/limiter.js';
@@ -64,14 +63,11 @@ describe('rate limit headers on tRPC responses', () => {
     });
   });
 
-  it('includes the per-account login budget spent inside the service', async () => {
-    const { t, base } = await appWith({ 'login-account': { points: 3 } });
-    const user = await createUser(t);
-    const login = await postBatch(base, [
-      ['auth.login', { email: user.user.email, password: user.password }],
-    ]);
-    expect(login.codes).toEqual(['OK']);
-    expect(rateLimitHeadersOf(login.response)).toMatchObject({
+  it('includes a per-account budget spent inside the service', async () => {
+    const { base } = await appWith({ 'email-code-account': { points: 3 } });
+    const reset = await postBatch(base, [['auth.requestPasswordReset', { email: 'someone@example.com' }]]);
+    expect(reset.codes).toEqual(['OK']);
+    expect(rateLimitHeadersOf(reset.response)).toMatchObject({
       'ratelimit-limit': '3',
       'ratelimit-remaining': '2',
     });

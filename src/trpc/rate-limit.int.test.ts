@@ -70,26 +70,6 @@ describe('tRPC rate limits', () => {
     expect(await codesOf(base, 2)).toEqual(['OK', 'RATE_LIMITED']);
   });
 
-  it('limits login attempts per account whatever the IP, before the password is checked', async () => {
-    const { t, base } = await appWith({ 'login-account': { points: 2 } });
-    const alice = await createUser(t);
-    const login = (email: string, password: string) =>
-      postBatch(base, [['auth.login', { email, password }]]).then((answer) => answer.codes[0]);
-    // Two attempts without a socket (no client IP), then one over TCP from 127.0.0.1: one budget.
-    for (let i = 0; i < 2; i++) {
-      const response = await t.request('/api/trpc/auth.login?batch=1', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ 0: { json: { email: alice.user.email, password: 'Wrong-Pass-1' } } }),
-      });
-      expect(response.status).toBe(401);
-    }
-    // The right password, another spelling of the address: still the same account, still refused.
-    expect(await login(` ${alice.user.email.toUpperCase()} `, alice.password)).toBe('RATE_LIMITED');
-    const bob = await createUser(t);
-    expect(await login(bob.user.email, bob.password)).toBe('OK');
-  });
-
   it('limits email code operations per address', async () => {
     const { base } = await appWith({ 'email-code-account': { points: 2 } });
     const email = `${unique('reset')}@example.com`;

@@ -1,7 +1,8 @@
 import { auditEvents } from '../modules/audit/router.js';
-import { accountDataRouter, authRouter } from '../modules/auth/router.js';
+import { authRouter } from '../modules/auth/router.js';
 import { exampleRouter } from '../modules/example/router.js';
 import { lessonsRouter } from '../modules/lessons/router.js';
+import { deleteAccountProcedure, exportDataProcedure } from '../modules/privacy/router.js';
 import { adminUsersRouter, usersRouter } from '../modules/users/router.js';
 import { mergeRouters, router } from './init.js';
 
@@ -11,8 +12,8 @@ import { mergeRouters, router } from './init.js';
  */
 export const appRouter = router({
   example: exampleRouter,
-  auth: authRouter,
-  user: mergeRouters(usersRouter, accountDataRouter),
+  auth: mergeRouters(authRouter, router({ deleteAccount: deleteAccountProcedure })),
+  user: mergeRouters(usersRouter, router({ exportData: exportDataProcedure })),
   lessons: lessonsRouter,
   chat: router({}),
   analytics: router({}),

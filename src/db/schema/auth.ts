@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, instant, oneOf, uuidPk } from '../columns.js';
-import { userIdRef, users } from './users.js';
+import { ruleCheck } from '../rules.js';
+import { USER_RULES, userIdRef, users } from './users.js';
 
-export const VERIFICATION_PURPOSES = ['email_verify', 'password_reset'] as const;
+export const VERIFICATION_PURPOSES = ['email_verify', 'password_reset', 'account_unlock'] as const;
 export const AUDIT_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 
 /** One row per signed-in device; `id` is the JWT `sid`. Revoking it ends the device's refresh token family. */
@@ -25,6 +26,7 @@ export const authSessions = pgTable(
     // Serves the concurrent-session cap: active sessions of a user by recent activity.
     index('auth_sessions_user_id_last_seen_at_idx').on(t.userId, t.lastSeenAt),
     index('auth_sessions_expires_at_idx').on(t.expiresAt),
+    ruleCheck('auth_sessions', t.deviceFingerprint, USER_RULES.deviceFingerprint),
   ],
 );
 

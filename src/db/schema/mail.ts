@@ -3,7 +3,7 @@ import { check, index, integer, pgTable, text, uuid } from 'drizzle-orm/pg-core'
 import { createdAt, instant, oneOf, uuidPk } from '../columns.js';
 import { users } from './users.js';
 
-export const MAIL_KINDS = ['email_verify', 'password_reset', 'security_notice'] as const;
+export const MAIL_KINDS = ['email_verify', 'password_reset', 'account_unlock', 'security_notice'] as const;
 
 /**
  * Transactional outbox for mail: a message is written in the same transaction as the change that caused it

@@ -1,17 +1,46 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, date, index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { LANGUAGE_CODE_MESSAGE, LANGUAGE_CODE_PATTERN } from '../../lib/text-input.js';
 import { createdAt, instant, oneOf, PROFICIENCY_LEVELS, updatedAt, uuidPk } from '../columns.js';
+import { intRule, listRule, patternRule, ruleCheck, ruleCondition, textRule } from '../rules.js';
 
 export const USER_ROLES = ['user', 'admin'] as const;
 export const SECURITY_LEVELS = ['low', 'medium', 'high'] as const;
 export const ENTITLEMENTS = ['premium', 'pro'] as const;
 export const ENTITLEMENT_SOURCES = ['revenuecat', 'admin', 'dev'] as const;
 
+const languageRule = patternRule(LANGUAGE_CODE_PATTERN, 16, LANGUAGE_CODE_MESSAGE);
+const tagsRule = listRule(30, 100);
+
+/** What clients may write into users' columns: the checks below and the Zod inputs are built from these. */
+export const USER_RULES = {
+  email: textRule(0, 254),
+  name: textRule(2, 50),
+  displayName: textRule(2, 40),
+  bio: textRule(0, 280),
+  avatarUrl: textRule(0, 2048),
+  deviceFingerprint: textRule(0, 256),
+  timezone: textRule(1, 64),
+  nativeLanguage: languageRule,
+  selectedLanguage: languageRule,
+  learningGoals: tagsRule,
+  interests: tagsRule,
+  preferredTopics: tagsRule,
+  dailyGoalMinutes: intRule(5, 120),
+} as const;
+
+/** What clients may write into user_settings' columns. */
+export const USER_SETTINGS_RULES = {
+  reminderTime: patternRule(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 5, 'must be a time such as 19:00'),
+} as const;
+
 export const users = pgTable(
   'users',
   {
     id: uuidPk(),
     email: text('email').notNull(),
+    /** An address the user asked to move to; `email` stays the login until a code sent here confirms it. */
+    pendingEmail: text('pending_email'),
     passwordHash: text('password_hash').notNull(),
     name: text('name').notNull(),
     displayName: text('display_name'),
@@ -35,24 +64,35 @@ export const users = pgTable(
     placementCompleted: boolean('placement_completed').notNull().default(false),
     profileCompleted: boolean('profile_completed').notNull().default(false),
     isPremium: boolean('is_premium').notNull().default(false),
-    lockedUntil: instant('locked_until'),
-    failedLoginCount: integer('failed_login_count').notNull().default(0),
-    /** Locks so far since the last successful login; each lock lasts twice as long as the one before. */
-    lockouts: integer('lockouts').notNull().default(0),
     deletedAt: instant('deleted_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex('users_email_idx').on(t.email),
-    check('users_email_check', sql`${t.email} = lower(${t.email}) and char_length(${t.email}) <= 254`),
-    check('users_display_name_check', sql`char_length(${t.displayName}) between 2 and 40`),
-    check('users_bio_check', sql`char_length(${t.bio}) <= 280`),
+    check(
+      'users_email_check',
+      sql`${t.email} = lower(${t.email}) and ${ruleCondition(t.email, USER_RULES.email)}`,
+    ),
+    check(
+      'users_pending_email_check',
+      sql`${t.pendingEmail} = lower(${t.pendingEmail}) and ${ruleCondition(t.pendingEmail, USER_RULES.email)}`,
+    ),
+    ruleCheck('users', t.name, USER_RULES.name),
+    ruleCheck('users', t.displayName, USER_RULES.displayName),
+    ruleCheck('users', t.bio, USER_RULES.bio),
+    ruleCheck('users', t.avatarUrl, USER_RULES.avatarUrl),
+    ruleCheck('users', t.deviceFingerprint, USER_RULES.deviceFingerprint),
+    ruleCheck('users', t.timezone, USER_RULES.timezone),
+    ruleCheck('users', t.nativeLanguage, USER_RULES.nativeLanguage),
+    ruleCheck('users', t.selectedLanguage, USER_RULES.selectedLanguage),
+    ruleCheck('users', t.learningGoals, USER_RULES.learningGoals),
+    ruleCheck('users', t.interests, USER_RULES.interests),
+    ruleCheck('users', t.preferredTopics, USER_RULES.preferredTopics),
+    ruleCheck('users', t.dailyGoalMinutes, USER_RULES.dailyGoalMinutes),
     check('users_role_check', oneOf(t.role, USER_ROLES)),
     check('users_security_level_check', oneOf(t.securityLevel, SECURITY_LEVELS)),
     check('users_proficiency_level_check', oneOf(t.proficiencyLevel, PROFICIENCY_LEVELS)),
-    check('users_daily_goal_minutes_check', sql`${t.dailyGoalMinutes} between 5 and 120`),
-    check('users_failed_login_count_check', sql`${t.failedLoginCount} >= 0`),
   ],
 );
 
@@ -76,9 +116,7 @@ export const userSettings = pgTable(
     biometricEnabled: boolean('biometric_enabled').notNull().default(false),
     updatedAt: updatedAt(),
   },
-  (t) => [
-    check('user_settings_reminder_time_check', sql`${t.reminderTime} ~ '^([01][0-9]|2[0-3]):[0-5][0-9]$'`),
-  ],
+  (t) => [ruleCheck('user_settings', t.reminderTime, USER_SETTINGS_RULES.reminderTime)],
 );
 
 export const userStats = pgTable(
@@ -120,6 +158,9 @@ export const passwordHistory = pgTable(
   (t) => [index('password_history_user_id_created_at_idx').on(t.userId, t.createdAt)],
 );
 
+/** What a store event may write into entitlements' columns. */
+export const ENTITLEMENT_RULES = { productId: textRule(0, 200) } as const;
+
 /**
  * Paid or granted access. `users.is_premium` is a denormalised flag recomputed from the active rows here
  * (not revoked, not expired); one row per user, entitlement and source so that webhooks upsert.
@@ -143,6 +184,7 @@ export const entitlements = pgTable(
     uniqueIndex('entitlements_user_id_entitlement_source_idx').on(t.userId, t.entitlement, t.source),
     check('entitlements_entitlement_check', oneOf(t.entitlement, ENTITLEMENTS)),
     check('entitlements_source_check', oneOf(t.source, ENTITLEMENT_SOURCES)),
+    ruleCheck('entitlements', t.productId, ENTITLEMENT_RULES.productId),
   ],
 );
 

@@ -1,8 +1,11 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Hono } from 'hono';
+import type { Env } from '../../config/env.js';
+import type { Database, Db } from '../../db/client.js';
 import { countPendingMigrations } from '../../db/migrate.js';
-import type { Deps } from '../../deps.js';
 import { DEFAULT_RETRY_AFTER_SECONDS } from '../../lib/errors.js';
+import type { Logger } from '../../lib/logger.js';
+import type { KeyValueStore } from '../../lib/store/types.js';
 import { respond, respondJson } from '../respond.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -25,7 +28,17 @@ interface CheckResult {
  * Probes for orchestrators and people. `live` answers as long as the event loop turns; `ready` proves each
  * dependency with a real round trip; `/api/health` reports the numbers an operator looks at first.
  */
-export function createHealthRoutes(deps: Deps) {
+export interface HealthDeps {
+  database: Pick<Database, 'kind' | 'ping' | 'poolStats'>;
+  db: Db;
+  kv: Pick<KeyValueStore, 'kind' | 'ping'>;
+  log: Logger;
+  env: Pick<Env, 'NODE_ENV'>;
+  version: string;
+  lifecycle: { shuttingDown: boolean };
+}
+
+export function createHealthRoutes(deps: HealthDeps) {
   const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   loopDelay.enable();
   // The histogram records whole timer intervals; the delay is what exceeds the resolution.

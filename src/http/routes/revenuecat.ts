@@ -1,8 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
-import type { Deps } from '../../deps.js';
+import type { Env } from '../../config/env.js';
+import type { Db } from '../../db/client.js';
 import type { ClientIpResolver } from '../../lib/client-ip.js';
 import { toFieldIssues } from '../../lib/errors.js';
+import type { Logger } from '../../lib/logger.js';
 import { applyRevenuecatEvent } from '../../modules/users/revenuecat.js';
 import { revenuecatWebhookBody } from '../../modules/users/schema.js';
 import { errorResponse } from '../errors.js';
@@ -23,7 +25,10 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
  * RevenueCat event; 200 otherwise, including for events we ignore, because RevenueCat retries every other
  * answer.
  */
-export function createRevenuecatRoutes(deps: Deps, resolveClientIp: ClientIpResolver) {
+export function createRevenuecatRoutes(
+  deps: { db: Db; log: Logger; clock: () => Date; env: Pick<Env, 'REVENUECAT_WEBHOOK_SECRET'> },
+  resolveClientIp: ClientIpResolver,
+) {
   const secret = deps.env.REVENUECAT_WEBHOOK_SECRET;
   if (!secret) return null;
   const expected = digest(`Bearer ${secret}`);

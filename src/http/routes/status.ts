@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
-import type { Deps } from '../../deps.js';
+import type { Env } from '../../config/env.js';
 import { respondJson } from '../respond.js';
 
 /** `/api` and `/api/info`, with the bodies the app and its CI checks expect (api-contract §4). */
-export function createStatusRoutes(deps: Deps) {
+export function createStatusRoutes(deps: { version: string; env: Pick<Env, 'NODE_ENV'> }) {
   return new Hono()
     .get('/', () =>
       respondJson({

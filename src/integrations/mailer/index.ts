@@ -1,4 +1,7 @@
-import type { Deps } from '../../deps.js';
+import type { Env } from '../../config/env.js';
+import type { Db } from '../../db/client.js';
+import type { Logger } from '../../lib/logger.js';
+import type { Metrics } from '../../lib/metrics.js';
 import { createMailDispatcher, type MailDispatcher, type MailDispatcherOptions } from './outbox.js';
 import { createSmtpTransport, type SmtpTransport, type SmtpTransportOptions } from './smtp-transport.js';
 
@@ -16,6 +19,14 @@ export interface Mailer extends MailDispatcher {
   transport: SmtpTransport | null;
 }
 
+export interface MailerDeps {
+  db: Db;
+  log: Logger;
+  env: Pick<Env, 'SMTP_URL' | 'MAIL_FROM'>;
+  metrics: Pick<Metrics, 'mailMessages'>;
+  clock: () => Date;
+}
+
 export interface MailerOverrides {
   transport?: Partial<Omit<SmtpTransportOptions, 'url' | 'from' | 'log'>>;
   dispatcher?: Partial<Omit<MailDispatcherOptions, 'db' | 'log' | 'transport'>>;
@@ -26,10 +37,7 @@ export interface MailerOverrides {
  * otherwise a dispatcher that holds messages. Counts outcomes in `mail_messages_total{outcome}`.
  * Does not start the dispatcher: the process entry point does (and stops it on shutdown).
  */
-export function createMailer(
-  deps: Pick<Deps, 'db' | 'log' | 'env' | 'metrics' | 'clock'>,
-  overrides: MailerOverrides = {},
-): Mailer {
+export function createMailer(deps: MailerDeps, overrides: MailerOverrides = {}): Mailer {
   const log = deps.log.child({ component: 'mailer' });
   const transport = deps.env.SMTP_URL
     ? createSmtpTransport({ ...overrides.transport, url: deps.env.SMTP_URL, from: deps.env.MAIL_FROM, log })

@@ -28,6 +28,20 @@ export interface RateLimits {
    * Redis fails, the call is counted in this process instead (logged and counted as a fallback).
    */
   consume(name: PolicyName, key: string): Promise<RateLimitDecision>;
+  /** The key's state without spending anything; null when the key has nothing in its window. */
+  peek(name: PolicyName, key: string): Promise<KeyState | null>;
+  /** Spends the key's whole budget for `seconds`, whatever its window: a lock. */
+  block(name: PolicyName, key: string, seconds: number): Promise<void>;
+  /** Forgets the key, so its budget is whole again. */
+  reset(name: PolicyName, key: string): Promise<void>;
+}
+
+/** What a key has spent: points used in its window, and seconds until the window (or a block) ends. */
+export interface KeyState {
+  used: number;
+  resetSeconds: number;
+  /** Nothing is left (used up, or blocked): a `consume` now would be refused. */
+  exhausted: boolean;
 }
 
 /**
@@ -99,9 +113,38 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
     );
   }
 
+  // peek, block and reset never throw either: a store fault is logged and reads as an unused key.
+  const tolerate = async <T>(name: PolicyName, operation: string, work: () => Promise<T>, fallback: T) => {
+    try {
+      return await work();
+    } catch (error) {
+      log.error({ err: error, policy: name, operation }, 'rate limiter failed');
+      return fallback;
+    }
+  };
+
   return {
     storeKind: store.redis ? 'redis' : 'memory',
     policy: (name) => policies.get(name)!,
+    peek: (name, key) =>
+      tolerate(
+        name,
+        'peek',
+        async () => {
+          const result = await limiters.get(name)!.get(key);
+          if (!result) return null;
+          return {
+            used: result.consumedPoints,
+            resetSeconds: Math.max(1, Math.ceil(result.msBeforeNext / 1000)),
+            exhausted: result.consumedPoints >= policies.get(name)!.points,
+          };
+        },
+        null,
+      ),
+    block: (name, key, seconds) =>
+      tolerate(name, 'block', async () => void (await limiters.get(name)!.block(key, seconds)), undefined),
+    reset: (name, key) =>
+      tolerate(name, 'reset', async () => void (await limiters.get(name)!.delete(key)), undefined),
     async consume(name, key) {
       const policy = policies.get(name)!;
       try {

@@ -1,17 +1,27 @@
 /**
- * Every rate limit the API applies, in one table, and the one map from procedure paths to policies.
+ * Every rate limit the API applies, in one table. A procedure names the policy its calls spend in its
+ * `.meta({ rateLimit })` (trpc/init.ts); a plain route names it where it mounts the middleware.
  *
  * `key` says whose budget a call spends: `user-or-ip` the signed-in user's (else the client IP's), `ip` the
  * client IP's whoever is signed in, `account` the target account's (the normalised email of the input),
- * whatever IP the attempts come from. `account` policies are spent by the services that parse the email
- * (`enforceAccountLimit`); the others by the tRPC middleware and the plain-route middleware.
+ * whatever IP the attempts come from, `account-ip` one account from one address. `account` and
+ * `account-ip` policies are spent by the services that know the account (`enforceAccountLimit`, the
+ * sign-in lockout); the others by the tRPC middleware and the plain-route middleware.
  *
  * Budgets are generous: the app's normal use, many users behind one carrier NAT included, never meets them.
  */
 export const RATE_LIMIT_POLICIES = [
   { name: 'default', points: 600, durationSeconds: 60, key: 'user-or-ip' },
+  /** Every sign-in attempt from one address. */
   { name: 'login-ip', points: 100, durationSeconds: 15 * 60, key: 'ip' },
-  { name: 'login-account', points: 10, durationSeconds: 15 * 60, key: 'account' },
+  /** Failed sign-ins from one address across all accounts: caps credential stuffing (auth/lockout.ts). */
+  { name: 'login-failures-ip', points: 50, durationSeconds: 60 * 60, key: 'ip' },
+  /** Consecutive failed sign-ins to one account from one address; spent, the pair locks. From the env. */
+  { name: 'login-failures-pair', points: 5, durationSeconds: 15 * 60, key: 'account-ip' },
+  /** Failed sign-ins to one account from anywhere; past it attempts slow down, nobody is locked out. */
+  { name: 'login-failures-account', points: 20, durationSeconds: 60 * 60, key: 'account' },
+  /** Password checks of a signed-in caller (change password, delete account): a stolen token's guesses. */
+  { name: 'password-check', points: 10, durationSeconds: 15 * 60, key: 'account' },
   { name: 'signup-ip', points: 30, durationSeconds: 60 * 60, key: 'ip' },
   { name: 'email-code-ip', points: 30, durationSeconds: 15 * 60, key: 'ip' },
   { name: 'email-code-account', points: 10, durationSeconds: 15 * 60, key: 'account' },
@@ -20,7 +30,7 @@ export const RATE_LIMIT_POLICIES = [
   { name: 'admin', points: 300, durationSeconds: 60, key: 'user-or-ip' },
 ] as const satisfies readonly RateLimitPolicy[];
 
-export type RateLimitKeyKind = 'user-or-ip' | 'ip' | 'account';
+export type RateLimitKeyKind = 'user-or-ip' | 'ip' | 'account' | 'account-ip';
 
 export interface RateLimitPolicy {
   name: string;
@@ -32,35 +42,3 @@ export interface RateLimitPolicy {
 }
 
 export type PolicyName = (typeof RATE_LIMIT_POLICIES)[number]['name'];
-
-/**
- * Procedure path (exact) or namespace (`name.*`) to the policy its calls spend; anything else spends
- * `default`. Only one policy per call: the account policies ride on top, spent inside the services.
- */
-const PROCEDURE_POLICIES = new Map<string, PolicyName>(
-  Object.entries({
-    'auth.login': 'login-ip',
-    'auth.signin': 'login-ip',
-    'auth.signup': 'signup-ip',
-    'auth.requestPasswordReset': 'email-code-ip',
-    'auth.resetPassword': 'email-code-ip',
-    'auth.verifyEmail': 'email-code-ip',
-    'chat.*': 'ai',
-    'lessons.generate': 'ai',
-    'learn.*': 'ai',
-    'dialogue.*': 'ai',
-    'analytics.*': 'ingest',
-    'admin.*': 'admin',
-  } satisfies Record<string, PolicyName>),
-);
-
-/** The policy a procedure's calls spend: the exact path first, then the nearest enclosing namespace. */
-export function policyForProcedure(path: string): PolicyName {
-  const exact = PROCEDURE_POLICIES.get(path);
-  if (exact) return exact;
-  for (let end = path.lastIndexOf('.'); end > 0; end = path.lastIndexOf('.', end - 1)) {
-    const namespace = PROCEDURE_POLICIES.get(`${path.slice(0, end)}.*`);
-    if (namespace) return namespace;
-  }
-  return 'default';
-}

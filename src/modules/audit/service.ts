@@ -11,7 +11,9 @@ export type AuditEventName =
   | 'user_signed_up'
   | 'login_succeeded'
   | 'login_failed'
+  | 'login_address_blocked'
   | 'account_locked'
+  | 'account_unlocked'
   | 'refresh_token_reused'
   | 'logged_out'
   | 'logged_out_everywhere'
@@ -22,6 +24,7 @@ export type AuditEventName =
   | 'password_reset'
   | 'email_verification_sent'
   | 'email_verified'
+  | 'email_change_requested'
   | 'email_changed'
   | 'profile_updated'
   | 'account_deleted'
@@ -30,6 +33,12 @@ export type AuditEventName =
   | 'premium_upgrade_refused'
   | 'stats_update_rejected'
   | 'admin_created';
+
+/** What the audit trail needs: a database handle (a transaction, to commit with the change) and a log. */
+export interface AuditDeps {
+  db: Db | Tx;
+  log: Logger;
+}
 
 export interface AuditEntry {
   event: AuditEventName;
@@ -46,7 +55,7 @@ export interface AuditEntry {
  * Appends a security event (in the caller's transaction when given one, so it commits or rolls back with
  * the change it describes) and mirrors it to the log at a level matching its severity.
  */
-export async function recordAudit(deps: { db: Db | Tx; log: Logger }, entry: AuditEntry): Promise<void> {
+export async function recordAudit(deps: AuditDeps, entry: AuditEntry): Promise<void> {
   const requestId = currentRequestId() ?? null;
   await repo.insertAuditEvent(deps.db, {
     event: entry.event,
@@ -69,10 +78,18 @@ export async function recordAudit(deps: { db: Db | Tx; log: Logger }, entry: Aud
 }
 
 /**
+ * Erasure: the user's audit rows keep what happened and when, but no longer who, from where or how. The
+ * append-only trigger lets exactly this update through (drizzle/0001_audit_append_only.sql).
+ */
+export function anonymiseAuditTrailOf(deps: Pick<AuditDeps, 'db'>, userId: string): Promise<void> {
+  return repo.anonymiseAuditEventsOf(deps.db, userId);
+}
+
+/**
  * Audit events for administrators, newest first, filtered and keyset-paginated. The cursor is opaque to
  * clients (base64url of the last row's time and id). BAD_REQUEST for a cursor we did not issue.
  */
-export async function listAuditEvents(deps: { db: Db | Tx }, input: AuditEventsInput) {
+export async function listAuditEvents(deps: Pick<AuditDeps, 'db'>, input: AuditEventsInput) {
   const after = input.cursor ? decodeCursor(input.cursor) : undefined;
   const rows = await repo.findAuditEvents(deps.db, {
     ...(input.actorUserId && { actorUserId: input.actorUserId }),

@@ -2,32 +2,42 @@ import type { Tx } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { enforceAccountLimit } from '../../lib/rate-limit/enforce.js';
 import { recordAudit } from '../audit/service.js';
-import { requireProfile } from '../users/profile.js';
-import { consumeCode, issueCode } from './codes.js';
+import {
+  confirmEmailAddress,
+  findAccountByEmail,
+  findAccountById,
+  updateAccount,
+} from '../users/accounts.js';
+import { consumeCode, issueCode } from '../verification/service.js';
+import type { AuthDeps } from './deps.js';
+import { clearLocks } from './lockout.js';
 import { assertPasswordPolicy, hashPassword, verifyPassword } from './passwords.js';
 import * as repo from './repo.js';
-import type { UpdateProfileInput } from './schema.js';
-import type { AuthDeps } from './service.js';
 import { type ClientInfo, markRevoked, revokeUserSessions } from './sessions.js';
 
 const PASSWORD_HISTORY = 5;
 
 /**
- * Marks the email verified when the code matches. BAD_REQUEST for a wrong, expired or used code;
- * RATE_LIMITED past the per-address budget of code operations.
+ * Confirms an address with its code: the account's own address becomes verified, or the address it asked
+ * to move to becomes its login (users/accounts.ts). BAD_REQUEST for a wrong, expired or used code, or one
+ * sent to an address the account no longer has or wants; CONFLICT if another account took the new
+ * address meanwhile; RATE_LIMITED past the per-address budget of code operations.
  */
 export async function verifyEmail(deps: AuthDeps, email: string, code: string, client: ClientInfo) {
   await enforceAccountLimit(deps.rateLimits, 'email-code-account', email);
-  await consumeCode(deps, { email, purpose: 'email_verify', code }, async (tx, userId) => {
-    const user = userId ? await repo.findUserById(tx, userId) : null;
-    // The code was sent to this address; if the account has since moved to another one, it proves nothing.
-    if (!user || user.email !== email) throw new AppError('BAD_REQUEST', 'Invalid or expired code');
-    await repo.updateUser(tx, user.id, { emailVerified: true });
-    await recordAudit(
-      { db: tx, log: deps.log },
-      { event: 'email_verified', severity: 'low', actorUserId: user.id, ...client },
-    );
-  });
+  const confirmation = await consumeCode(
+    deps,
+    { email, purpose: 'email_verify', code },
+    async (tx, userId) => {
+      const outcome = userId
+        ? await confirmEmailAddress({ db: tx, log: deps.log }, userId, email, client)
+        : 'not_this_account';
+      if (outcome === 'not_this_account') throw new AppError('BAD_REQUEST', 'Invalid or expired code');
+      return outcome;
+    },
+  );
+  // The old address is told of a change by mail.
+  if (confirmation === 'changed') deps.mailer.wake();
   return { success: true as const };
 }
 
@@ -38,7 +48,7 @@ export async function verifyEmail(deps: AuthDeps, email: string, code: string, c
 export async function requestPasswordReset(deps: AuthDeps, email: string, client: ClientInfo) {
   await enforceAccountLimit(deps.rateLimits, 'email-code-account', email);
   const sent = await deps.db.transaction(async (tx) => {
-    const user = await repo.findUserByEmail(tx, email);
+    const user = await findAccountByEmail({ db: tx }, email);
     if (!user) return false;
     await issueCode(deps, tx, { userId: user.id, email: user.email, purpose: 'password_reset' });
     await recordAudit(
@@ -53,8 +63,8 @@ export async function requestPasswordReset(deps: AuthDeps, email: string, client
 
 /**
  * Sets a new password with a reset code. The password must pass the policy and differ from the last five;
- * every session of the user ends and a lockout is lifted. BAD_REQUEST for a bad code; RATE_LIMITED past
- * the per-address budget of code operations.
+ * every session of the user ends and every sign-in lock of the account is lifted (the owner proved the
+ * mailbox). BAD_REQUEST for a bad code; RATE_LIMITED past the per-address budget of code operations.
  */
 export async function resetPassword(
   deps: AuthDeps,
@@ -68,10 +78,10 @@ export async function resetPassword(
   const passwordHash = await hashPassword(password);
   let ended: string[] = [];
   await consumeCode(deps, { email, purpose: 'password_reset', code }, async (tx, userId) => {
-    const user = userId ? await repo.findUserById(tx, userId, { lock: true }) : null;
+    const user = userId ? await findAccountById({ db: tx }, userId, { lock: true }) : null;
     if (!user || user.email !== email) throw new AppError('BAD_REQUEST', 'Invalid or expired code');
     await assertNotRecent(tx, user.id, password);
-    await repo.updateUser(tx, user.id, { passwordHash, failedLoginCount: 0, lockouts: 0, lockedUntil: null });
+    await updateAccount({ db: tx }, user.id, { passwordHash });
     await repo.pushPasswordHistory(tx, user.id, passwordHash, PASSWORD_HISTORY);
     ended = await revokeUserSessions(deps, tx, user.id, 'password_reset');
     await recordAudit(
@@ -86,12 +96,14 @@ export async function resetPassword(
     );
   });
   await markRevoked(deps, ended);
+  await clearLocks(deps, email);
   return { success: true as const };
 }
 
 /**
  * Changes the caller's password. UNAUTHORIZED if the current one is wrong, VALIDATION_ERROR for the policy
- * or a reuse of the last five, RATE_LIMITED past the account's login budget. Other sessions end; the current one stays signed in.
+ * or a reuse of the last five, RATE_LIMITED past the account's `password-check` budget. Other sessions
+ * end; the current one stays signed in.
  */
 export async function changePassword(
   deps: AuthDeps,
@@ -99,18 +111,17 @@ export async function changePassword(
   input: { currentPassword: string; newPassword: string },
   client: ClientInfo,
 ) {
-  const user = await repo.findUserById(deps.db, caller.userId);
-  if (!user) throw new AppError('NOT_FOUND', 'User not found');
-  // A stolen access token must not buy unlimited guesses at the password: same budget as logins.
-  await enforceAccountLimit(deps.rateLimits, 'login-account', user.email);
-  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    throw new AppError('UNAUTHORIZED', 'Current password is incorrect');
-  }
+  const user = await checkCallerPassword(
+    deps,
+    caller.userId,
+    input.currentPassword,
+    'Current password is incorrect',
+  );
   assertPasswordPolicy(input.newPassword, user.email);
   const passwordHash = await hashPassword(input.newPassword);
   const ended = await deps.db.transaction(async (tx) => {
     await assertNotRecent(tx, user.id, input.newPassword);
-    await repo.updateUser(tx, user.id, { passwordHash });
+    await updateAccount({ db: tx }, user.id, { passwordHash });
     await repo.pushPasswordHistory(tx, user.id, passwordHash, PASSWORD_HISTORY);
     const others = (await repo.activeSessions(tx, user.id, deps.clock()))
       .map((session) => session.id)
@@ -134,6 +145,25 @@ export async function changePassword(
   return { success: true as const, message: 'Password changed successfully' };
 }
 
+/**
+ * Checks the password of a signed-in caller before a sensitive change and returns the account. Each check
+ * spends the account's `password-check` budget first: a stolen access token must not buy unlimited
+ * guesses. NOT_FOUND for a deleted account, RATE_LIMITED past the budget, UNAUTHORIZED (with `message`)
+ * for a wrong password.
+ */
+export async function checkCallerPassword(
+  deps: Pick<AuthDeps, 'db' | 'rateLimits'>,
+  userId: string,
+  password: string,
+  message: string,
+) {
+  const user = await findAccountById(deps, userId);
+  if (!user) throw new AppError('NOT_FOUND', 'User not found');
+  await enforceAccountLimit(deps.rateLimits, 'password-check', user.email);
+  if (!(await verifyPassword(user.passwordHash, password))) throw new AppError('UNAUTHORIZED', message);
+  return user;
+}
+
 async function assertNotRecent(tx: Tx, userId: string, password: string): Promise<void> {
   for (const previous of await repo.recentPasswordHashes(tx, userId, PASSWORD_HISTORY)) {
     if (await verifyPassword(previous, password)) {
@@ -144,56 +174,4 @@ async function assertNotRecent(tx: Tx, userId: string, password: string): Promis
       });
     }
   }
-}
-
-/**
- * Updates the caller's profile. A new email must be free (CONFLICT otherwise), is stored unverified and
- * gets a verification code.
- */
-export async function updateProfile(
-  deps: AuthDeps,
-  userId: string,
-  input: UpdateProfileInput,
-  client: ClientInfo,
-) {
-  const emailChanged = await deps.db.transaction(async (tx) => {
-    const user = await repo.findUserById(tx, userId, { lock: true });
-    if (!user) throw new AppError('NOT_FOUND', 'User not found');
-    const changesEmail = input.email !== undefined && input.email !== user.email;
-    if (changesEmail && (await repo.findUserByEmail(tx, input.email!))) {
-      throw new AppError('CONFLICT', 'Email is already in use');
-    }
-    await repo.updateUser(tx, userId, {
-      ...(input.displayName !== undefined && { displayName: input.displayName }),
-      ...(input.bio !== undefined && { bio: input.bio }),
-      ...(input.avatar !== undefined && { avatarUrl: input.avatar.uri }),
-      ...(input.name !== undefined && { name: input.name }),
-      ...(input.nativeLanguage !== undefined && { nativeLanguage: input.nativeLanguage }),
-      ...(input.targetLanguage !== undefined && { selectedLanguage: input.targetLanguage }),
-      ...(input.proficiencyLevel !== undefined && { proficiencyLevel: input.proficiencyLevel }),
-      ...(input.dailyGoal !== undefined && { dailyGoalMinutes: input.dailyGoal }),
-      ...(changesEmail && { email: input.email!, emailVerified: false }),
-    });
-    if (changesEmail) {
-      await issueCode(deps, tx, { userId, email: input.email!, purpose: 'email_verify' });
-      await recordAudit(
-        { db: tx, log: deps.log },
-        { event: 'email_changed', severity: 'high', actorUserId: userId, ...client },
-      );
-    } else {
-      await recordAudit(
-        { db: tx, log: deps.log },
-        {
-          event: 'profile_updated',
-          severity: 'low',
-          actorUserId: userId,
-          ...client,
-          details: { fields: Object.keys(input) },
-        },
-      );
-    }
-    return changesEmail;
-  });
-  if (emailChanged) deps.mailer.wake();
-  return requireProfile(deps, userId);
 }

@@ -62,6 +62,23 @@ describe("the app's own payloads (api-contract §7.2)", () => {
     ).rejects.toMatchObject({ data: { code: 'BAD_REQUEST', errorCode: 'VALIDATION_ERROR' } });
   });
 
+  it('takes a name of up to 50 characters without a display name, and refuses 51 with 400', async () => {
+    const name = 'N'.repeat(45);
+    const ok = await anonymous.auth.signup.mutate({
+      email: emailFor('long'),
+      password: 'Tallinn2026Spring',
+      name,
+    });
+    expect(ok.user).toMatchObject({ name, displayName: null });
+    await expect(
+      anonymous.auth.signup.mutate({
+        email: emailFor('longer'),
+        password: 'Tallinn2026Spring',
+        name: 'N'.repeat(51),
+      }),
+    ).rejects.toMatchObject({ data: { httpStatus: 400, errorCode: 'VALIDATION_ERROR' } });
+  });
+
   it('refuses a duplicate email, a common password and one containing the email', async () => {
     const email = emailFor('dup');
     await anonymous.auth.signup.mutate({ name: 'Dup User', email, password: 'Secret123' });
@@ -95,35 +112,36 @@ describe('login', () => {
     expect((wrong as Error).message).toBe('Invalid email or password');
   });
 
-  it('locks the account after 5 failures, refuses even the right password, and audits it', async () => {
+  it('locks an address out of an account after 5 failures, refuses even the right password, and audits it', async () => {
     const alice = await createUser(t);
-    for (let attempt = 0; attempt < 5; attempt++) {
+    for (let attempt = 0; attempt < 4; attempt++) {
       await expect(
         anonymous.auth.login.mutate({ email: alice.user.email, password: 'Wrong-Pass-1' }),
-      ).rejects.toMatchObject({
-        data: { code: 'UNAUTHORIZED' },
+      ).rejects.toMatchObject({ data: { code: 'UNAUTHORIZED' } });
+    }
+    // The fifth failure locks, and says so with the wait.
+    for (const password of ['Wrong-Pass-1', alice.password]) {
+      await expect(anonymous.auth.login.mutate({ email: alice.user.email, password })).rejects.toMatchObject({
+        data: { code: 'TOO_MANY_REQUESTS', errorCode: 'ACCOUNT_LOCKED' },
       });
     }
-    await expect(
-      anonymous.auth.login.mutate({ email: alice.user.email, password: alice.password }),
-    ).rejects.toMatchObject({
-      data: { code: 'TOO_MANY_REQUESTS', errorCode: 'ACCOUNT_LOCKED' },
-    });
     const events = await auditEvents(alice.user.id);
-    expect(events.filter((event) => event.event === 'login_failed')).toHaveLength(6);
+    expect(events.filter((event) => event.event === 'login_failed')).toHaveLength(5);
     expect(events).toContainEqual({ event: 'account_locked', severity: 'high' });
   });
 
   it('locks unknown emails the same way, so lockout reveals nothing', async () => {
     const email = emailFor('nobody');
-    for (let attempt = 0; attempt < 5; attempt++) {
+    for (let attempt = 0; attempt < 4; attempt++) {
       await expect(anonymous.auth.login.mutate({ email, password: 'Wrong-Pass-1' })).rejects.toMatchObject({
         data: { code: 'UNAUTHORIZED' },
       });
     }
-    await expect(anonymous.auth.login.mutate({ email, password: 'Wrong-Pass-1' })).rejects.toMatchObject({
-      data: { errorCode: 'ACCOUNT_LOCKED' },
-    });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      await expect(anonymous.auth.login.mutate({ email, password: 'Wrong-Pass-1' })).rejects.toMatchObject({
+        data: { errorCode: 'ACCOUNT_LOCKED' },
+      });
+    }
   });
 });
 
@@ -273,8 +291,8 @@ describe('sessions', () => {
 });
 
 describe('password change', () => {
-  it('spends the account login budget on every password check of a signed-in caller', async () => {
-    const own = await createTestApp({ rateLimits: { policies: { 'login-account': { points: 2 } } } });
+  it('spends the account password-check budget on every password check of a signed-in caller', async () => {
+    const own = await createTestApp({ rateLimits: { policies: { 'password-check': { points: 2 } } } });
     try {
       const bob = await createUser(own);
       const wrong = {

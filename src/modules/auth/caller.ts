@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
-import type { Deps } from '../../deps.js';
 import type { Caller, CallerResolver } from '../../trpc/context.js';
+import type { AuthDeps } from './deps.js';
 import { isSessionRevoked } from './sessions.js';
 import { verifyAccessToken } from './tokens.js';
 
@@ -9,7 +9,7 @@ import { verifyAccessToken } from './tokens.js';
  * has not been revoked. Anything else leaves the request anonymous (api-contract §2.1); protected
  * procedures then answer 401.
  */
-export function createCallerResolver(deps: Pick<Deps, 'keyRing' | 'kv' | 'db' | 'log'>): CallerResolver {
+export function createCallerResolver(deps: Pick<AuthDeps, 'keyRing' | 'kv' | 'db' | 'log'>): CallerResolver {
   return async function resolveCaller(c: Context): Promise<Caller | null> {
     const header = c.req.header('authorization');
     if (!header || header.length > 4096 || !/^bearer /i.test(header)) return null;

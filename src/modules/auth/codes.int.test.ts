@@ -100,11 +100,8 @@ describe('password reset through a real SMTP server', () => {
     });
   });
 
-  it('resets with the mailed code, ends every session and lifts a lockout', async () => {
+  it('resets with the mailed code and ends every session', async () => {
     const alice = await createUser(t, { email: newEmail() });
-    await t.deps.db.execute(
-      sql`update users set locked_until = now() + interval '1 hour' where id = ${alice.user.id}`,
-    );
     await anonymous.auth.requestPasswordReset.mutate({ email: alice.user.email });
     const mail = await smtp.waitForMessage(alice.user.email);
     expect(mail.subject).toBe('Reset your Linguamate password');
@@ -143,17 +140,67 @@ describe('password reset through a real SMTP server', () => {
 });
 
 describe('email change', () => {
-  it('stores a new email unverified and mails a code to the new address', async () => {
-    const alice = await createUser(t, { emailVerified: true, email: newEmail() });
+  const signsIn = (email: string, password: string) =>
+    anonymous.auth.login.mutate({ email, password }).then(
+      () => true,
+      () => false,
+    );
+
+  it('keeps the old address until a code confirms the new one, then switches and tells the old one', async () => {
+    const oldEmail = newEmail();
+    const alice = await createUser(t, { emailVerified: true, email: oldEmail });
     const email = newEmail();
     const updated = await alice.client.auth.updateProfile.mutate({ email, displayName: 'Alice B' });
-    expect(updated).toMatchObject({ email, emailVerified: false, displayName: 'Alice B' });
+    expect(updated).toMatchObject({
+      email: oldEmail,
+      pendingEmail: email,
+      emailVerified: true,
+      displayName: 'Alice B',
+    });
+    expect(await signsIn(oldEmail, alice.password)).toBe(true);
+    expect(await signsIn(email, alice.password)).toBe(false);
+
     const code = codeIn((await smtp.waitForMessage(email)).text);
     await anonymous.auth.verifyEmail.mutate({ email, code });
-    expect((await alice.client.auth.getCurrentUser.query()).emailVerified).toBe(true);
+    expect(await alice.client.auth.getCurrentUser.query()).toMatchObject({
+      email,
+      pendingEmail: null,
+      emailVerified: true,
+    });
+    const notice = await smtp.waitForMessage(oldEmail);
+    expect(notice.subject).toBe('Your Linguamate email address was changed');
+    expect(await signsIn(email, alice.password)).toBe(true);
+    expect(await signsIn(oldEmail, alice.password)).toBe(false);
+
     const bob = await createUser(t);
     await expect(bob.client.auth.updateProfile.mutate({ email })).rejects.toMatchObject({
       data: { code: 'CONFLICT' },
     });
+  });
+
+  it('takes a new address through user.update the same way', async () => {
+    const oldEmail = newEmail();
+    const carol = await createUser(t, { email: oldEmail });
+    const email = newEmail();
+    expect(await carol.client.user.update.mutate({ email })).toMatchObject({
+      email: oldEmail,
+      pendingEmail: email,
+    });
+    const code = codeIn((await smtp.waitForMessage(email)).text);
+    await anonymous.auth.verifyEmail.mutate({ email, code });
+    expect((await carol.client.user.get.query()).email).toBe(email);
+  });
+
+  it('answers CONFLICT and changes nothing when another account took the address meanwhile', async () => {
+    const oldEmail = newEmail();
+    const dave = await createUser(t, { email: oldEmail });
+    const email = newEmail();
+    await dave.client.user.update.mutate({ email });
+    const code = codeIn((await smtp.waitForMessage(email)).text);
+    await createUser(t, { email });
+    await expect(anonymous.auth.verifyEmail.mutate({ email, code })).rejects.toMatchObject({
+      data: { code: 'CONFLICT', errorCode: 'CONFLICT' },
+    });
+    expect(await dave.client.user.get.query()).toMatchObject({ email: oldEmail, pendingEmail: email });
   });
 });

@@ -3,44 +3,13 @@ import type { Db, Tx } from '../../db/client.js';
 import {
   type AuthSession,
   authSessions,
-  type NewUser,
   passwordHistory,
   type RefreshToken,
   refreshTokens,
-  type User,
-  userSettings,
-  userStats,
-  users,
 } from '../../db/schema/index.js';
 
-export async function findUserByEmail(db: Db | Tx, email: string): Promise<User | null> {
-  const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
-  return user ?? null;
-}
-
-export async function findUserById(db: Db | Tx, id: string, options: { lock?: boolean } = {}) {
-  const query = db.select().from(users).where(eq(users.id, id)).limit(1);
-  const [user] = options.lock ? await query.for('update') : await query;
-  return user ?? null;
-}
-
-/** Creates the user with its settings and stats rows. Returns null when the email is taken. */
-export async function insertUser(tx: Tx, values: NewUser): Promise<User | null> {
-  const [user] = await tx
-    .insert(users)
-    .values(values)
-    .onConflictDoNothing({ target: users.email })
-    .returning();
-  if (!user) return null;
-  await tx.insert(userSettings).values({ userId: user.id });
-  await tx.insert(userStats).values({ userId: user.id });
-  await tx.insert(passwordHistory).values({ userId: user.id, passwordHash: values.passwordHash });
-  return user;
-}
-
-export async function updateUser(db: Db | Tx, id: string, values: Partial<NewUser>): Promise<User | null> {
-  const [user] = await db.update(users).set(values).where(eq(users.id, id)).returning();
-  return user ?? null;
+export async function insertPasswordHistory(tx: Tx, userId: string, hash: string): Promise<void> {
+  await tx.insert(passwordHistory).values({ userId, passwordHash: hash });
 }
 
 /** The last `limit` password hashes of a user, newest first. */
@@ -56,7 +25,7 @@ export async function recentPasswordHashes(db: Db | Tx, userId: string, limit: n
 
 /** Records a new password and keeps only the newest `keep` entries. */
 export async function pushPasswordHistory(tx: Tx, userId: string, hash: string, keep: number): Promise<void> {
-  await tx.insert(passwordHistory).values({ userId, passwordHash: hash });
+  await insertPasswordHistory(tx, userId, hash);
   await tx.execute(sql`
     delete from password_history where user_id = ${userId} and id not in (
       select id from password_history where user_id = ${userId} order by created_at desc limit ${keep})`);
@@ -155,4 +124,13 @@ export async function revokeSessions(
 export async function findSession(db: Db | Tx, sessionId: string): Promise<AuthSession | null> {
   const [session] = await db.select().from(authSessions).where(eq(authSessions.id, sessionId)).limit(1);
   return session ?? null;
+}
+
+/** Ids of every session of a user, live or not (erasure revokes their access tokens). */
+export async function sessionIdsOf(db: Db | Tx, userId: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: authSessions.id })
+    .from(authSessions)
+    .where(eq(authSessions.userId, userId));
+  return rows.map((row) => row.id);
 }

@@ -1,16 +1,16 @@
 import type { TrpcContext } from '../../trpc/context.js';
 import { authedProcedure, publicProcedure, router } from '../../trpc/init.js';
+import * as users from '../users/service.js';
 import * as account from './account.js';
-import { deleteAccount, exportUserData } from './erasure.js';
 import {
   changePasswordInput,
-  deleteAccountInput,
   loginInput,
   refreshTokenInput,
   requestPasswordResetInput,
   resetPasswordInput,
   revokeSessionInput,
   signupInput,
+  unlockAccountInput,
   updateProfileInput,
   verifyEmailInput,
 } from './schema.js';
@@ -23,6 +23,7 @@ const clientOf = (ctx: TrpcContext, deviceFingerprint?: string) => ({
 });
 
 const login = publicProcedure
+  .meta({ rateLimit: 'login-ip' })
   .input(loginInput)
   .mutation(({ ctx, input }) => service.logIn(ctx.deps, input, clientOf(ctx, input.deviceFingerprint)));
 
@@ -30,11 +31,18 @@ const logout = authedProcedure.mutation(({ ctx }) =>
   service.logOut(ctx.deps, ctx.caller.userId, ctx.caller.sessionId, clientOf(ctx)),
 );
 
-/** api-contract §3.3, with `signin`/`signout` kept as aliases and session management added. */
+/** Procedures that spend the per-address budget of email code operations. */
+const codeProcedure = publicProcedure.meta({ rateLimit: 'email-code-ip' });
+
+/**
+ * api-contract §3.3, with `signin`/`signout` kept as aliases, session management and account unlock added.
+ * `deleteAccount` lives with the data-protection procedures (modules/privacy).
+ */
 export const authRouter = router({
   login,
   signin: login,
   signup: publicProcedure
+    .meta({ rateLimit: 'signup-ip' })
     .input(signupInput)
     .mutation(({ ctx, input }) => service.signUp(ctx.deps, input, clientOf(ctx, input.deviceFingerprint))),
   logout,
@@ -53,32 +61,33 @@ export const authRouter = router({
     .mutation(({ ctx, input }) =>
       service.revokeSession(ctx.deps, ctx.caller.userId, input.sessionId, clientOf(ctx)),
     ),
-  verifyEmail: publicProcedure
+  verifyEmail: codeProcedure
     .input(verifyEmailInput)
     .mutation(({ ctx, input }) =>
       account.verifyEmail(ctx.deps, input.email, (input.code ?? input.otp)!, clientOf(ctx)),
     ),
-  requestPasswordReset: publicProcedure
+  requestPasswordReset: codeProcedure
     .input(requestPasswordResetInput)
     .mutation(({ ctx, input }) => account.requestPasswordReset(ctx.deps, input.email, clientOf(ctx))),
-  resetPassword: publicProcedure
+  resetPassword: codeProcedure
     .input(resetPasswordInput)
     .mutation(({ ctx, input }) =>
       account.resetPassword(ctx.deps, input.email, input.code, input.password, clientOf(ctx)),
     ),
-  deleteAccount: authedProcedure
-    .input(deleteAccountInput)
-    .mutation(({ ctx, input }) => deleteAccount(ctx.deps, ctx.caller.userId, input.password)),
+  unlockAccount: codeProcedure
+    .input(unlockAccountInput)
+    .mutation(({ ctx, input }) => service.unlockAccount(ctx.deps, input.email, input.code, clientOf(ctx))),
   getCurrentUser: authedProcedure.query(({ ctx }) => service.currentUser(ctx.deps, ctx.caller.userId)),
   updateProfile: authedProcedure
     .input(updateProfileInput)
-    .mutation(({ ctx, input }) => account.updateProfile(ctx.deps, ctx.caller.userId, input, clientOf(ctx))),
+    .mutation(({ ctx, input }) =>
+      users.updateProfile(
+        ctx.deps,
+        { userId: ctx.caller.userId, ip: ctx.ip, userAgent: ctx.userAgent },
+        input,
+      ),
+    ),
   changePassword: authedProcedure
     .input(changePasswordInput)
     .mutation(({ ctx, input }) => account.changePassword(ctx.deps, ctx.caller, input, clientOf(ctx))),
-});
-
-/** `user.exportData`: everything held about the caller, as JSON (data portability). */
-export const accountDataRouter = router({
-  exportData: authedProcedure.query(({ ctx }) => exportUserData(ctx.deps, ctx.caller.userId)),
 });

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { PROFICIENCY_LEVELS } from '../../db/columns.js';
-import { isStorableText, text, UNSTORABLE_TEXT } from '../../lib/text-input.js';
+import { boundedText } from '../../db/rules.js';
+import { authSessions, USER_RULES, users } from '../../db/schema/index.js';
+import { text } from '../../lib/text-input.js';
 import type { UserDto } from '../users/profile.js';
+import { email, type ProfileChanges, profileFields } from '../users/schema.js';
 import { PASSWORD_RULE } from './passwords.js';
 
-/** Trimmed and lower-cased before the format check, as the app does (api-contract §3 `Email`). */
-export const email = z.string().trim().toLowerCase().max(254).pipe(z.email());
+export { email } from '../users/schema.js';
 
 export const password = z
   .string()
@@ -17,7 +18,12 @@ const bcp47 = z
   .string()
   .max(16)
   .regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'must be a BCP 47 tag such as en or pt-BR');
-const fingerprint = text().trim().max(256);
+/** Kept with the account at sign-up and with each session, to tell devices apart. */
+const fingerprint = boundedText(
+  USER_RULES.deviceFingerprint,
+  users.deviceFingerprint,
+  authSessions.deviceFingerprint,
+);
 const sixDigits = z
   .string()
   .max(32)
@@ -33,13 +39,16 @@ export const loginInput = z.object({
   captchaToken: z.string().max(4096).optional(),
 });
 
-/** The app sends `{name, email, password}`; the contract adds displayName, acceptedTerms, locale. Both work. */
+/**
+ * The app sends `{name, email, password}`; the contract adds displayName, acceptedTerms, locale. Both work:
+ * without a name the display name is the name. `locale` is checked but not stored (api-contract §3.3).
+ */
 export const signupInput = z
   .object({
     email,
     password,
-    name: text().trim().min(2).max(50).optional(),
-    displayName: text().trim().min(2).max(40).optional(),
+    name: profileFields.name.optional(),
+    displayName: profileFields.displayName.optional(),
     acceptedTerms: z.boolean().optional(),
     locale: bcp47.optional(),
     deviceFingerprint: fingerprint.optional(),
@@ -62,11 +71,7 @@ export const verifyEmailInput = z
 
 export const requestPasswordResetInput = z.object({ email });
 export const resetPasswordInput = z.object({ email, code: sixDigits, password });
-
-export const deleteAccountInput = z.object({
-  password: z.string().min(1).max(256),
-  confirmation: z.literal('DELETE', { error: 'CONFIRMATION_INVALID' }),
-});
+export const unlockAccountInput = z.object({ email, code: sixDigits });
 
 export const changePasswordInput = z
   .object({
@@ -80,29 +85,41 @@ export const changePasswordInput = z
   });
 
 const imageFileRef = z.object({
-  uri: z.url().max(2048).refine(isStorableText, UNSTORABLE_TEXT),
+  uri: profileFields.avatarUrl,
   mimeType: z.enum(['image/jpeg', 'image/png', 'image/webp', 'image/gif']),
   sizeBytes: z.number().int().positive().max(5_000_000),
   name: text().min(1).max(255),
 });
 
-export const updateProfileInput = z.object({
-  displayName: text().trim().min(2).max(40).optional(),
-  bio: text().trim().max(280).optional(),
-  avatar: imageFileRef.optional(),
-  name: text().trim().min(2).max(50).optional(),
-  email: email.optional(),
-  nativeLanguage: text().trim().min(2).max(16).optional(),
-  targetLanguage: text().trim().min(2).max(16).optional(),
-  proficiencyLevel: z.enum(PROFICIENCY_LEVELS).optional(),
-  dailyGoal: z.number().int().min(5).max(120).optional(),
-});
+/**
+ * `auth.updateProfile` (api-contract §3.3) in its own words, turned into the users module's profile
+ * change: the same fields follow the same rules whichever procedure sets them.
+ */
+export const updateProfileInput = z
+  .object({
+    displayName: profileFields.displayName.optional(),
+    bio: profileFields.bio.optional(),
+    avatar: imageFileRef.optional(),
+    name: profileFields.name.optional(),
+    email: profileFields.email.optional(),
+    nativeLanguage: profileFields.nativeLanguage.optional(),
+    targetLanguage: profileFields.selectedLanguage.optional(),
+    proficiencyLevel: profileFields.proficiencyLevel.optional(),
+    dailyGoal: profileFields.dailyGoalMinutes.optional(),
+  })
+  .transform(
+    ({ avatar, targetLanguage, dailyGoal, ...same }): ProfileChanges => ({
+      ...same,
+      avatarUrl: avatar?.uri,
+      selectedLanguage: targetLanguage,
+      dailyGoalMinutes: dailyGoal,
+    }),
+  );
 
 export const revokeSessionInput = z.object({ sessionId: z.uuid() });
 
 export type LoginInput = z.infer<typeof loginInput>;
 export type SignupInput = z.infer<typeof signupInput>;
-export type UpdateProfileInput = z.infer<typeof updateProfileInput>;
 
 export interface AuthResult {
   user: UserDto;

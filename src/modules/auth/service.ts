@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Deps } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
 import { enforceAccountLimit } from '../../lib/rate-limit/enforce.js';
 import { recordAudit } from '../audit/service.js';
+import { createAccount, findAccountByEmail } from '../users/accounts.js';
 import { requireProfile } from '../users/profile.js';
-import { issueCode } from './codes.js';
+import { consumeCode, issueCode } from '../verification/service.js';
+import type { AuthDeps } from './deps.js';
+import { admitAttempt, clearLocks, lockedError, recordFailure, recordSuccess } from './lockout.js';
 import { assertPasswordPolicy, burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import * as repo from './repo.js';
 import type { AuthResult, LoginInput, SessionDto, SignupInput } from './schema.js';
@@ -16,13 +18,11 @@ import {
   startSession,
 } from './sessions.js';
 
-export type AuthDeps = Pick<
-  Deps,
-  'db' | 'kv' | 'log' | 'env' | 'keyRing' | 'clock' | 'mailer' | 'rateLimits'
->;
+export type { AuthDeps } from './deps.js';
 
 const INVALID_CREDENTIALS = 'Invalid email or password';
-const MAX_LOCK_MS = 24 * 60 * 60 * 1000;
+/** Unlock codes are mailed at most this often per account: a lock from many addresses sends one. */
+const UNLOCK_MAIL_INTERVAL_MS = 15 * 60_000;
 
 /**
  * Creates an account and signs it in. Accepts the app's `{name, email, password}` and the contract's
@@ -32,17 +32,26 @@ const MAX_LOCK_MS = 24 * 60 * 60 * 1000;
 export async function signUp(deps: AuthDeps, input: SignupInput, client: ClientInfo): Promise<AuthResult> {
   assertPasswordPolicy(input.password, input.email);
   const passwordHash = await hashPassword(input.password);
-  const name = (input.name ?? input.displayName)!;
   const { userId, tokens } = await deps.db.transaction(async (tx) => {
-    const user = await repo.insertUser(tx, {
-      email: input.email,
-      passwordHash,
-      name,
-      displayName: input.displayName ?? name,
-      registrationIp: client.ip,
-      deviceFingerprint: client.deviceFingerprint ?? null,
-    });
-    if (!user) throw new AppError('CONFLICT', 'An account with this email already exists');
+    const user = await createAccount(
+      { db: tx },
+      {
+        email: input.email,
+        passwordHash,
+        name: (input.name ?? input.displayName)!,
+        displayName: input.displayName ?? null,
+        registrationIp: client.ip,
+        deviceFingerprint: client.deviceFingerprint ?? null,
+      },
+    );
+    if (!user) {
+      throw new AppError('CONFLICT', 'An account with this email already exists', {
+        issues: [
+          { path: 'email', message: 'An account with this email already exists', code: 'ALREADY_EXISTS' },
+        ],
+      });
+    }
+    await repo.insertPasswordHistory(tx, user.id, passwordHash);
     const tokens = await startSession(deps, tx, user, client);
     await recordAudit(
       { db: tx, log: deps.log },
@@ -57,38 +66,24 @@ export async function signUp(deps: AuthDeps, input: SignupInput, client: ClientI
 
 /**
  * Signs in with email and password. Unknown email and wrong password get the same message after the same
- * work (a dummy argon2 check). Repeated failures lock the account, each lock twice as long as the last;
- * a locked account answers ACCOUNT_LOCKED whatever the password. Unknown emails "lock" the same way, so
- * the answers never reveal whether an account exists. Attempts per account are also rate limited
- * (RATE_LIMITED), whatever IPs they come from, before any work is done.
+ * work (a dummy argon2 check). Failures are throttled per account and address, per account and per
+ * address (auth/lockout.ts): ACCOUNT_LOCKED for this address after repeated failures, the owner mailed an
+ * unlock code; RATE_LIMITED for an address that failed too often across accounts; a growing delay on an
+ * account failing from everywhere. Unknown emails are throttled the same way, so no answer reveals
+ * whether an account exists.
  */
 export async function logIn(deps: AuthDeps, input: LoginInput, client: ClientInfo): Promise<AuthResult> {
-  await enforceAccountLimit(deps.rateLimits, 'login-account', input.email);
-  const now = deps.clock();
-  const user = await repo.findUserByEmail(deps.db, input.email);
-  if (!user) {
-    await burnPasswordCheck(input.password);
-    await failUnknownEmail(deps, input.email, client);
-    throw new AppError('UNAUTHORIZED', INVALID_CREDENTIALS);
-  }
-  if (user.lockedUntil && user.lockedUntil > now) {
-    await burnPasswordCheck(input.password);
-    await recordAudit(deps, {
-      event: 'login_failed',
-      severity: 'medium',
-      actorUserId: user.id,
-      ...client,
-      details: { reason: 'locked' },
-    });
-    throw lockedError(user.lockedUntil, now);
-  }
-  if (!(await verifyPassword(user.passwordHash, input.password))) {
-    await recordFailedLogin(deps, user.id, client);
+  const attempt = { email: input.email, ip: client.ip };
+  await admitAttempt(deps, attempt);
+  const user = await findAccountByEmail(deps, input.email);
+  if (!user) await burnPasswordCheck(input.password);
+  if (!user || !(await verifyPassword(user.passwordHash, input.password))) {
+    await failLogIn(deps, attempt, user?.id ?? null, client);
     throw new AppError('UNAUTHORIZED', INVALID_CREDENTIALS);
   }
 
+  await recordSuccess(deps, attempt);
   const tokens = await deps.db.transaction(async (tx) => {
-    await repo.updateUser(tx, user.id, { failedLoginCount: 0, lockouts: 0, lockedUntil: null });
     const tokens = await startSession(deps, tx, user, client);
     await recordAudit(
       { db: tx, log: deps.log },
@@ -106,67 +101,84 @@ export async function logIn(deps: AuthDeps, input: LoginInput, client: ClientInf
   return authResult(deps, user.id, tokens);
 }
 
-async function recordFailedLogin(deps: AuthDeps, userId: string, client: ClientInfo): Promise<void> {
-  const now = deps.clock();
-  await deps.db.transaction(async (tx) => {
-    const user = await repo.findUserById(tx, userId, { lock: true });
-    if (!user) return;
-    const failures = user.failedLoginCount + 1;
-    await recordAudit(
-      { db: tx, log: deps.log },
-      {
-        event: 'login_failed',
-        severity: 'medium',
-        actorUserId: userId,
-        ...client,
-        details: { reason: 'wrong_password', failures },
-      },
-    );
-    if (failures < deps.env.LOGIN_LOCKOUT_THRESHOLD) {
-      await repo.updateUser(tx, userId, { failedLoginCount: failures });
-      return;
-    }
-    const lockMs = Math.min(deps.env.LOGIN_LOCKOUT_MINUTES * 60_000 * 2 ** user.lockouts, MAX_LOCK_MS);
-    const lockedUntil = new Date(now.getTime() + lockMs);
-    await repo.updateUser(tx, userId, { failedLoginCount: 0, lockouts: user.lockouts + 1, lockedUntil });
-    await recordAudit(
-      { db: tx, log: deps.log },
-      {
-        event: 'account_locked',
-        severity: 'high',
-        actorUserId: userId,
-        ...client,
-        details: { lockedUntil: lockedUntil.toISOString(), lockNumber: user.lockouts + 1 },
-      },
-    );
-  });
-}
-
-async function failUnknownEmail(deps: AuthDeps, email: string, client: ClientInfo): Promise<void> {
-  // Counted in the shared store so unknown emails lock exactly like real accounts.
-  const key = `auth:unknown-login:${createHash('sha256').update(email).digest('hex')}`;
-  const windowMs = deps.env.LOGIN_LOCKOUT_MINUTES * 60_000;
-  const failures = await deps.kv.increment(key, 1, windowMs).catch(() => 0);
+/**
+ * Counts and audits a failed sign-in. The failure that locks a pair answers ACCOUNT_LOCKED at once, and
+ * mails the account's owner (when there is one) a code that lifts every lock.
+ */
+async function failLogIn(
+  deps: AuthDeps,
+  attempt: { email: string; ip: string | null },
+  userId: string | null,
+  client: ClientInfo,
+): Promise<void> {
+  const outcome = await recordFailure(deps, attempt);
   await recordAudit(deps, {
     event: 'login_failed',
-    severity: 'low',
+    severity: userId ? 'medium' : 'low',
+    actorUserId: userId,
     ...client,
-    // A hash, not the address: the attempt may name someone who never signed up.
-    details: { reason: 'unknown_email', emailHash: key.slice(-64), failures },
+    details: userId
+      ? { reason: 'wrong_password', failures: outcome.failures }
+      : // A hash, not the address: the attempt may name someone who never signed up.
+        { reason: 'unknown_email', emailHash: hashOf(attempt.email), failures: outcome.failures },
   });
-  if (failures > deps.env.LOGIN_LOCKOUT_THRESHOLD) {
-    const ttl = await deps.kv.ttl(key).catch(() => null);
-    throw lockedError(new Date(deps.clock().getTime() + (ttl ?? windowMs)), deps.clock());
+  if (outcome.addressCapped) {
+    await recordAudit(deps, {
+      event: 'login_address_blocked',
+      severity: 'high',
+      ...client,
+      details: { budget: deps.rateLimits.policy('login-failures-ip').points },
+    });
   }
+  if (outcome.lockedForSeconds === null) return;
+  if (userId) {
+    const lockedUntil = new Date(deps.clock().getTime() + outcome.lockedForSeconds * 1000);
+    const mailed = await mailUnlockCode(deps, userId, attempt.email);
+    await recordAudit(deps, {
+      event: 'account_locked',
+      severity: 'high',
+      actorUserId: userId,
+      ...client,
+      details: {
+        lockedUntil: lockedUntil.toISOString(),
+        lockNumber: outcome.lockNumber,
+        unlockCodeMailed: mailed,
+      },
+    });
+  }
+  throw lockedError(outcome.lockedForSeconds);
 }
 
-function lockedError(until: Date, now: Date): AppError {
-  const minutes = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000));
-  return new AppError(
-    'ACCOUNT_LOCKED',
-    `Too many failed sign-in attempts. Try again in ${minutes} minute(s).`,
-  );
+async function mailUnlockCode(deps: AuthDeps, userId: string, email: string): Promise<boolean> {
+  const first = await deps.kv
+    .setIfAbsent(`auth:unlock-mailed:${userId}`, '1', UNLOCK_MAIL_INTERVAL_MS)
+    .catch(() => true);
+  if (!first) return false;
+  await deps.db.transaction((tx) => issueCode(deps, tx, { userId, email, purpose: 'account_unlock' }));
+  deps.mailer.wake();
+  return true;
 }
+
+/**
+ * `auth.unlockAccount`: redeems the code mailed when sign-ins to the account were locked, lifting every
+ * lock of the account from every address. BAD_REQUEST for a wrong, expired or used code; RATE_LIMITED
+ * past the per-address budget of code operations.
+ */
+export async function unlockAccount(deps: AuthDeps, email: string, code: string, client: ClientInfo) {
+  await enforceAccountLimit(deps.rateLimits, 'email-code-account', email);
+  await consumeCode(deps, { email, purpose: 'account_unlock', code }, async (tx, userId) => {
+    const user = userId ? await findAccountByEmail({ db: tx }, email) : null;
+    if (!user || user.id !== userId) throw new AppError('BAD_REQUEST', 'Invalid or expired code');
+    await recordAudit(
+      { db: tx, log: deps.log },
+      { event: 'account_unlocked', severity: 'medium', actorUserId: user.id, ...client },
+    );
+  });
+  await clearLocks(deps, email);
+  return { success: true as const };
+}
+
+const hashOf = (email: string) => createHash('sha256').update(email).digest('hex');
 
 async function authResult(
   deps: AuthDeps,

@@ -1,12 +1,13 @@
 import type { Db, Tx } from '../../db/client.js';
 import type { User } from '../../db/schema/index.js';
-import type { Deps } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
 import { recordAudit } from '../audit/service.js';
+import { findAccountById } from '../users/accounts.js';
+import type { AuthDeps } from './deps.js';
 import * as repo from './repo.js';
 import { hashToken, newRefreshToken, signAccessToken } from './tokens.js';
 
-export type SessionDeps = Pick<Deps, 'db' | 'kv' | 'log' | 'env' | 'keyRing' | 'clock'>;
+export type SessionDeps = Pick<AuthDeps, 'db' | 'kv' | 'log' | 'env' | 'keyRing' | 'clock'>;
 
 /** Who is calling, as far as sessions care: shown in the device list and in audit rows. */
 export interface ClientInfo {
@@ -96,7 +97,7 @@ export async function refreshSession(deps: SessionDeps, refreshToken: string, cl
 
     if (!token.rotatedAt) {
       if (token.expiresAt <= now) return { kind: 'invalid' };
-      const user = await repo.findUserById(tx, session.userId);
+      const user = await findAccountById({ db: tx }, session.userId);
       if (!user) return { kind: 'invalid' };
       const next = newRefreshToken();
       const expiresAt = new Date(now.getTime() + deps.env.REFRESH_TOKEN_TTL_DAYS * DAY_MS);
@@ -182,6 +183,11 @@ export async function isSessionRevoked(deps: Pick<SessionDeps, 'kv' | 'db' | 'lo
     const session = await repo.findSession(deps.db, sessionId);
     return !session || session.revokedAt !== null;
   }
+}
+
+/** Ids of every session of a user, live or ended: erasure marks them all revoked once the rows are gone. */
+export function sessionIdsOf(deps: { db: Db | Tx }, userId: string): Promise<string[]> {
+  return repo.sessionIdsOf(deps.db, userId);
 }
 
 /**

@@ -21,11 +21,25 @@ export async function findCatalogueLessons(db: Db | Tx, filter: GetAllLessonsInp
   return withContent(db, rows);
 }
 
-/** One lesson by id with its content, or null. */
-export async function findLessonById(db: Db | Tx, id: string): Promise<LessonDto | null> {
-  const rows = await db.select().from(lessons).where(eq(lessons.id, id)).limit(1);
+/** One lesson of the shared catalogue by id with its content, or null (users' generated lessons never). */
+export async function findCatalogueLesson(db: Db | Tx, id: string): Promise<LessonDto | null> {
+  const rows = await db
+    .select()
+    .from(lessons)
+    .where(and(eq(lessons.id, id), isNull(lessons.createdBy)))
+    .limit(1);
   const [lesson] = await withContent(db, rows);
   return lesson ?? null;
+}
+
+/** The lessons a user generated, as stored rows (data export). */
+export function findLessonsCreatedBy(db: Db | Tx, userId: string): Promise<Lesson[]> {
+  return db.select().from(lessons).where(eq(lessons.createdBy, userId));
+}
+
+/** Deletes the lessons a user generated, with their content (erasure). */
+export async function deleteLessonsCreatedBy(tx: Tx, userId: string): Promise<void> {
+  await tx.delete(lessons).where(eq(lessons.createdBy, userId));
 }
 
 async function withContent(db: Db | Tx, rows: Lesson[]): Promise<LessonDto[]> {

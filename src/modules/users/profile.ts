@@ -1,8 +1,7 @@
-import { asc, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
-import { type User, userBadges, userSettings, userStats, users } from '../../db/schema/index.js';
+import type { User, UserSettings, UserStats } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
-import { activeEntitlementExists } from './repo.js';
+import * as repo from './repo.js';
 
 /**
  * The user as the app sees it (api-contract §3.3 UserRecord and §3.4 profile), assembled from users,
@@ -11,6 +10,8 @@ import { activeEntitlementExists } from './repo.js';
 export interface UserDto {
   id: string;
   email: string;
+  /** An address the user asked to move to, waiting for its code; `email` stays in use until then. */
+  pendingEmail: string | null;
   name: string;
   displayName: string | null;
   bio: string | null;
@@ -22,9 +23,9 @@ export interface UserDto {
   twoFactorEnabled: boolean;
   securityLevel: 'low' | 'medium' | 'high';
   timezone: string;
-  nativeLanguage: string | null;
-  selectedLanguage: string | null;
-  targetLanguage: string | null;
+  nativeLanguage: string;
+  selectedLanguage: string;
+  targetLanguage: string;
   proficiencyLevel: 'beginner' | 'intermediate' | 'advanced';
   learningGoals: string[];
   interests: string[];
@@ -58,68 +59,47 @@ export interface UserDto {
 }
 
 /**
+ * What the app shows for a field the user has never set (api-contract §3.4, the default profile): English
+ * speakers learning Spanish until onboarding says otherwise.
+ */
+export const PROFILE_DEFAULTS = { nativeLanguage: 'en', selectedLanguage: 'es' } as const;
+
+/**
  * Loads one user's profile, or null when the account does not exist. `isPremium` is derived from the
  * entitlements active at `now` (an expiry takes effect without any event), badges from user_badges.
  */
 export async function loadUserProfile(db: Db | Tx, userId: string, now: Date): Promise<UserDto | null> {
-  const [[row], badgeRows] = await Promise.all([
-    db
-      .select({
-        user: users,
-        settings: userSettings,
-        stats: userStats,
-        isPremium: activeEntitlementExists(userId, now),
-      })
-      .from(users)
-      .leftJoin(userSettings, eq(userSettings.userId, users.id))
-      .leftJoin(userStats, eq(userStats.userId, users.id))
-      .where(eq(users.id, userId))
-      .limit(1),
-    db
-      .select({ badgeId: userBadges.badgeId })
-      .from(userBadges)
-      .where(eq(userBadges.userId, userId))
-      .orderBy(asc(userBadges.unlockedAt), asc(userBadges.badgeId)),
-  ]);
-  if (!row) return null;
-  return toUserDto(row.user, row.settings, row.stats, {
-    isPremium: Boolean(row.isPremium),
-    badges: badgeRows.map((badge) => badge.badgeId),
-  });
+  const rows = await repo.findProfileRows(db, userId, now);
+  return rows && toUserDto(rows);
 }
 
-type SettingsRow = typeof userSettings.$inferSelect;
-type StatsRow = typeof userStats.$inferSelect;
-
-/** What the users row alone cannot tell. Without it, the stored premium flag and no badges are used. */
-export interface ProfileExtras {
+function toUserDto(rows: {
+  user: User;
+  settings: UserSettings | null;
+  stats: UserStats | null;
   isPremium: boolean;
   badges: string[];
-}
-
-export function toUserDto(
-  user: User,
-  settings: SettingsRow | null,
-  stats: StatsRow | null,
-  extras?: ProfileExtras,
-): UserDto {
+}): UserDto {
+  const { user, settings, stats } = rows;
+  const selectedLanguage = user.selectedLanguage ?? PROFILE_DEFAULTS.selectedLanguage;
   return {
     id: user.id,
     email: user.email,
+    pendingEmail: user.pendingEmail,
     name: user.name,
     displayName: user.displayName,
     bio: user.bio,
     avatarUrl: user.avatarUrl,
     role: user.role,
     createdAt: user.createdAt,
-    isPremium: extras?.isPremium ?? user.isPremium,
+    isPremium: rows.isPremium,
     emailVerified: user.emailVerified,
     twoFactorEnabled: user.twoFactorEnabled,
     securityLevel: user.securityLevel,
     timezone: user.timezone,
-    nativeLanguage: user.nativeLanguage,
-    selectedLanguage: user.selectedLanguage,
-    targetLanguage: user.selectedLanguage,
+    nativeLanguage: user.nativeLanguage ?? PROFILE_DEFAULTS.nativeLanguage,
+    selectedLanguage,
+    targetLanguage: selectedLanguage,
     proficiencyLevel: user.proficiencyLevel,
     learningGoals: user.learningGoals,
     interests: user.interests,
@@ -138,7 +118,7 @@ export function toUserDto(
       lastActiveDate: stats?.lastActiveDate ?? '',
       messagesUsedToday: stats?.messagesUsedToday ?? 0,
       lastMessageDate: stats?.lastMessageDate ?? '',
-      badges: extras?.badges ?? [],
+      badges: rows.badges,
     },
     settings: {
       darkMode: settings?.darkMode ?? false,

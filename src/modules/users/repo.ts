@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import {
   type Entitlement,
@@ -8,7 +8,10 @@ import {
   type NewUserStats,
   type NewXpEvent,
   revenuecatEvents,
+  type User,
+  type UserSettings,
   type UserStats,
+  userBadges,
   userSettings,
   userStats,
   users,
@@ -28,6 +31,71 @@ export function activeEntitlementExists(userId: string, now: Date): SQL<boolean>
     and (${entitlements.expiresAt} is null or ${entitlements.expiresAt} > ${now.toISOString()}::timestamptz))`;
 }
 
+export async function findUserByEmail(db: Db | Tx, email: string): Promise<User | null> {
+  const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
+  return user ?? null;
+}
+
+export async function findUserById(
+  db: Db | Tx,
+  id: string,
+  options: { lock?: boolean } = {},
+): Promise<User | null> {
+  const query = db.select().from(users).where(eq(users.id, id)).limit(1);
+  const [user] = options.lock ? await query.for('update') : await query;
+  return user ?? null;
+}
+
+/** Creates the user with its settings and stats rows. Returns null when the email is taken. */
+export async function insertUser(tx: Tx, values: NewUser): Promise<User | null> {
+  const [user] = await tx
+    .insert(users)
+    .values(values)
+    .onConflictDoNothing({ target: users.email })
+    .returning();
+  if (!user) return null;
+  await tx.insert(userSettings).values({ userId: user.id });
+  await tx.insert(userStats).values({ userId: user.id });
+  return user;
+}
+
+/** Deletes the user; every row that references it goes too (foreign keys cascade). False if none was. */
+export async function deleteUser(tx: Tx, userId: string): Promise<boolean> {
+  const rows = await tx.delete(users).where(eq(users.id, userId)).returning({ id: users.id });
+  return rows.length > 0;
+}
+
+/** The rows a profile is assembled from, with premium derived at `now`; null when the user does not exist. */
+export async function findProfileRows(db: Db | Tx, userId: string, now: Date) {
+  const [[row], badgeRows] = await Promise.all([
+    db
+      .select({
+        user: users,
+        settings: userSettings,
+        stats: userStats,
+        isPremium: activeEntitlementExists(userId, now),
+      })
+      .from(users)
+      .leftJoin(userSettings, eq(userSettings.userId, users.id))
+      .leftJoin(userStats, eq(userStats.userId, users.id))
+      .where(eq(users.id, userId))
+      .limit(1),
+    db
+      .select({ badgeId: userBadges.badgeId })
+      .from(userBadges)
+      .where(eq(userBadges.userId, userId))
+      .orderBy(asc(userBadges.unlockedAt), asc(userBadges.badgeId)),
+  ]);
+  if (!row) return null;
+  return {
+    user: row.user,
+    settings: row.settings as UserSettings | null,
+    stats: row.stats as UserStats | null,
+    isPremium: Boolean(row.isPremium),
+    badges: badgeRows.map((badge) => badge.badgeId),
+  };
+}
+
 export async function userExists(db: Db | Tx, userId: string): Promise<boolean> {
   const [row] = await db.select({ id: users.id }).from(users).where(eq(users.id, userId)).limit(1);
   return row !== undefined;
@@ -38,9 +106,10 @@ export async function findUserEmail(db: Db | Tx, userId: string): Promise<string
   return row?.email ?? null;
 }
 
-export async function updateUserColumns(tx: Tx, userId: string, values: Partial<NewUser>): Promise<void> {
+/** Writes the given columns of a user; nothing at all when there is nothing to write. */
+export async function updateUser(db: Db | Tx, userId: string, values: Partial<NewUser>): Promise<void> {
   if (Object.keys(values).length === 0) return;
-  await tx.update(users).set(values).where(eq(users.id, userId));
+  await db.update(users).set(values).where(eq(users.id, userId));
 }
 
 /** Writes the given settings, creating the row with defaults for the rest if it is missing. */

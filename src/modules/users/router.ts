@@ -18,7 +18,7 @@ const get = authedProcedure.query(({ ctx }) => service.getProfile(ctx.deps, acto
 
 const update = authedProcedure
   .input(updateUserInput)
-  .mutation(({ ctx, input }) => service.updateUser(ctx.deps, actorOf(ctx), input));
+  .mutation(({ ctx, input }) => service.updateProfile(ctx.deps, actorOf(ctx), input));
 
 /** `user.*` (api-contract §3.4). Aliases share one procedure, so they can never drift apart. */
 export const usersRouter = router({

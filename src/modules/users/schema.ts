@@ -1,11 +1,51 @@
 import { z } from 'zod';
 import { PROFICIENCY_LEVELS } from '../../db/columns.js';
-import { languageCode, text } from '../../lib/text-input.js';
+import { boundedInt, boundedList, boundedText, oneOfValues, patternText, writes } from '../../db/rules.js';
+import {
+  ENTITLEMENT_RULES,
+  entitlements,
+  REVENUECAT_EVENT_RULES,
+  revenuecatEvents,
+  USER_RULES,
+  USER_SETTINGS_RULES,
+  userSettings,
+  users,
+} from '../../db/schema/index.js';
+import { isStorableText, text, UNSTORABLE_TEXT } from '../../lib/text-input.js';
 import { isValidTimeZone } from './local-date.js';
 
-const tagList = z.array(text().trim().min(1).max(100)).max(30);
-const dailyGoalMinutes = z.number().int().min(5).max(120);
-const name = text().trim().min(1).max(100);
+/** An email address, trimmed and lower-cased before the format check as the app does (api-contract §3). */
+export const email = writes(
+  z.string().trim().toLowerCase().max(USER_RULES.email.max).pipe(z.email()),
+  users.email,
+  users.pendingEmail,
+);
+
+/**
+ * One rule per profile field, whichever procedure writes it (`user.update`, `user.completeOnboarding`,
+ * `auth.updateProfile`, `auth.signup`), each built from the column's rule in db/schema/users.ts.
+ */
+export const profileFields = {
+  name: boundedText(USER_RULES.name, users.name),
+  displayName: boundedText(USER_RULES.displayName, users.displayName),
+  bio: boundedText(USER_RULES.bio, users.bio),
+  avatarUrl: writes(
+    z.url().max(USER_RULES.avatarUrl.max).refine(isStorableText, UNSTORABLE_TEXT),
+    users.avatarUrl,
+  ),
+  email,
+  nativeLanguage: patternText(USER_RULES.nativeLanguage, users.nativeLanguage),
+  selectedLanguage: patternText(USER_RULES.selectedLanguage, users.selectedLanguage),
+  proficiencyLevel: oneOfValues(PROFICIENCY_LEVELS, users.proficiencyLevel),
+  learningGoals: boundedList(USER_RULES.learningGoals, users.learningGoals),
+  interests: boundedList(USER_RULES.interests, users.interests),
+  preferredTopics: boundedList(USER_RULES.preferredTopics, users.preferredTopics),
+  dailyGoalMinutes: boundedInt(USER_RULES.dailyGoalMinutes, users.dailyGoalMinutes),
+  timezone: boundedText(USER_RULES.timezone, users.timezone).refine(
+    isValidTimeZone,
+    'must be an IANA time zone such as Europe/Paris',
+  ),
+};
 
 const settingsInput = z.object({
   darkMode: z.boolean().optional(),
@@ -13,50 +53,61 @@ const settingsInput = z.object({
   notificationsEnabled: z.boolean().optional(),
   hapticsEnabled: z.boolean().optional(),
   autoPlayAudio: z.boolean().optional(),
-  reminderTime: z
-    .string()
-    .max(5)
-    .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be a time such as 19:00')
-    .optional(),
+  reminderTime: patternText(USER_SETTINGS_RULES.reminderTime, userSettings.reminderTime).optional(),
   securityNotifications: z.boolean().optional(),
   biometricEnabled: z.boolean().optional(),
 });
 
 /**
- * `user.update` / `user.updateSettings` (api-contract §3.4): every field optional. `email` is accepted by
- * the schema only so that the service can tell the client where email changes go; `timezone` is our
- * addition, so that quotas and streaks follow the user's midnight.
+ * A partial change of the caller's profile, as `users.updateProfile` takes it from every procedure that
+ * edits a profile. A new `email` is not switched to at once: it waits, pending, for its code.
  */
-export const updateUserInput = z.object({
-  name: name.optional(),
-  email: z.string().trim().max(254).optional(),
-  nativeLanguage: languageCode.optional(),
-  selectedLanguage: languageCode.optional(),
-  proficiencyLevel: z.enum(PROFICIENCY_LEVELS).optional(),
-  learningGoals: tagList.optional(),
-  interests: tagList.optional(),
-  preferredTopics: tagList.optional(),
-  dailyGoalMinutes: dailyGoalMinutes.optional(),
-  timezone: z
-    .string()
-    .trim()
-    .min(1)
-    .max(64)
-    .refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Paris')
-    .optional(),
+export const profileChanges = z.object({
+  name: profileFields.name.optional(),
+  displayName: profileFields.displayName.optional(),
+  bio: profileFields.bio.optional(),
+  avatarUrl: profileFields.avatarUrl.optional(),
+  email: profileFields.email.optional(),
+  nativeLanguage: profileFields.nativeLanguage.optional(),
+  selectedLanguage: profileFields.selectedLanguage.optional(),
+  proficiencyLevel: profileFields.proficiencyLevel.optional(),
+  learningGoals: profileFields.learningGoals.optional(),
+  interests: profileFields.interests.optional(),
+  preferredTopics: profileFields.preferredTopics.optional(),
+  dailyGoalMinutes: profileFields.dailyGoalMinutes.optional(),
+  timezone: profileFields.timezone.optional(),
   settings: settingsInput.optional(),
+});
+export type ProfileChanges = z.infer<typeof profileChanges>;
+
+/**
+ * `user.update` / `user.updateSettings` (api-contract §3.4): every field optional; absent fields keep their
+ * value. `timezone` is our addition, so that quotas and streaks follow the user's midnight.
+ */
+export const updateUserInput = profileChanges.pick({
+  name: true,
+  email: true,
+  nativeLanguage: true,
+  selectedLanguage: true,
+  proficiencyLevel: true,
+  learningGoals: true,
+  interests: true,
+  preferredTopics: true,
+  dailyGoalMinutes: true,
+  timezone: true,
+  settings: true,
 });
 export type UpdateUserInput = z.infer<typeof updateUserInput>;
 
 export const completeOnboardingInput = z.object({
-  nativeLanguage: languageCode,
-  selectedLanguage: languageCode,
-  proficiencyLevel: z.enum(PROFICIENCY_LEVELS),
-  learningGoals: tagList,
-  interests: tagList,
-  preferredTopics: tagList,
-  dailyGoalMinutes,
-  name: name.optional(),
+  nativeLanguage: profileFields.nativeLanguage,
+  selectedLanguage: profileFields.selectedLanguage,
+  proficiencyLevel: profileFields.proficiencyLevel,
+  learningGoals: profileFields.learningGoals,
+  interests: profileFields.interests,
+  preferredTopics: profileFields.preferredTopics,
+  dailyGoalMinutes: profileFields.dailyGoalMinutes,
+  name: profileFields.name.optional(),
 });
 export type CompleteOnboardingInput = z.infer<typeof completeOnboardingInput>;
 
@@ -90,12 +141,12 @@ export interface CanSendMessageDto {
 export const revenuecatWebhookBody = z.object({
   api_version: text().max(20).optional(),
   event: z.looseObject({
-    id: text().trim().min(1).max(200),
-    type: text().trim().min(1).max(100),
+    id: boundedText(REVENUECAT_EVENT_RULES.eventId, revenuecatEvents.eventId),
+    type: boundedText(REVENUECAT_EVENT_RULES.type, revenuecatEvents.type),
     app_user_id: text().max(200).nullish(),
     entitlement_ids: z.array(text().max(200)).max(50).nullish(),
     entitlement_id: text().max(200).nullish(),
-    product_id: text().max(200).nullish(),
+    product_id: boundedText(ENTITLEMENT_RULES.productId, entitlements.productId).nullish(),
     expiration_at_ms: z.number().int().nonnegative().nullish(),
     event_timestamp_ms: z.number().int().nonnegative().nullish(),
     environment: text().max(20).nullish(),

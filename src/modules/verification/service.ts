@@ -1,12 +1,19 @@
 import { createHmac, hkdfSync, randomInt, timingSafeEqual } from 'node:crypto';
-import { and, desc, eq, gt, isNull } from 'drizzle-orm';
-import type { Tx } from '../../db/client.js';
-import { verificationCodes } from '../../db/schema/index.js';
-import type { Deps } from '../../deps.js';
+import type { Env } from '../../config/env.js';
+import type { Db, Tx } from '../../db/client.js';
+import type { VerificationCode } from '../../db/schema/index.js';
 import { enqueueMail } from '../../integrations/mailer/outbox.js';
 import { AppError } from '../../lib/errors.js';
+import * as repo from './repo.js';
 
-export type CodePurpose = 'email_verify' | 'password_reset';
+export type CodePurpose = VerificationCode['purpose'];
+
+/** Codes are keyed with the JWT secret and stamped with the app clock. */
+export interface VerificationDeps {
+  env: Pick<Env, 'JWT_SECRET'>;
+  clock: () => Date;
+  db: Db;
+}
 
 const CODE_TTL_MS = 15 * 60_000;
 export const MAX_CODE_ATTEMPTS = 5;
@@ -37,6 +44,11 @@ const MAIL_TEXT: Record<CodePurpose, { subject: string; text: (code: string) => 
     text: (code) =>
       `Your Linguamate password reset code is ${code}.\n\nIt expires in 15 minutes. If you did not ask to reset your password, ignore this email: your password has not changed.`,
   },
+  account_unlock: {
+    subject: 'Sign-ins to your Linguamate account were paused',
+    text: (code) =>
+      `Someone entered a wrong password for your Linguamate account several times, so we paused sign-ins from their device. Other devices, yours included, can still sign in.\n\nIf it was you, enter this code in the app to unlock your account at once: ${code}. It expires in 15 minutes.\n\nIf it was not you, your password is still safe, but consider changing it.`,
+  },
 };
 
 /**
@@ -45,23 +57,14 @@ const MAIL_TEXT: Record<CodePurpose, { subject: string; text: (code: string) => 
  * body, which holds the code, is erased once sent (integrations/mailer/outbox-repo.ts).
  */
 export async function issueCode(
-  deps: Pick<Deps, 'env' | 'clock'>,
+  deps: Pick<VerificationDeps, 'env' | 'clock'>,
   tx: Tx,
   target: { userId: string; email: string; purpose: CodePurpose },
 ): Promise<void> {
   const now = deps.clock();
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  await tx
-    .update(verificationCodes)
-    .set({ consumedAt: now })
-    .where(
-      and(
-        eq(verificationCodes.email, target.email),
-        eq(verificationCodes.purpose, target.purpose),
-        isNull(verificationCodes.consumedAt),
-      ),
-    );
-  await tx.insert(verificationCodes).values({
+  await repo.retireCodes(tx, target.email, target.purpose, now);
+  await repo.insertCode(tx, {
     userId: target.userId,
     email: target.email,
     purpose: target.purpose,
@@ -83,43 +86,29 @@ export async function issueCode(
  * attempts (the count commits even though the caller's change does not happen). Throws BAD_REQUEST
  * "Invalid or expired code" for every failure, so the answer never tells which one it was.
  */
-export async function consumeCode(
-  deps: Pick<Deps, 'env' | 'clock' | 'db'>,
+export async function consumeCode<T>(
+  deps: VerificationDeps,
   target: { email: string; purpose: CodePurpose; code: string },
-  then: (tx: Tx, userId: string | null) => Promise<void>,
-): Promise<void> {
+  then: (tx: Tx, userId: string | null) => Promise<T>,
+): Promise<T> {
   const now = deps.clock();
-  const outcome = await deps.db.transaction(async (tx) => {
-    const [row] = await tx
-      .select()
-      .from(verificationCodes)
-      .where(
-        and(
-          eq(verificationCodes.email, target.email),
-          eq(verificationCodes.purpose, target.purpose),
-          isNull(verificationCodes.consumedAt),
-          gt(verificationCodes.expiresAt, now),
-        ),
-      )
-      .orderBy(desc(verificationCodes.createdAt))
-      .limit(1)
-      .for('update');
-    if (!row || row.attempts >= MAX_CODE_ATTEMPTS) return 'invalid' as const;
-    const expected = Buffer.from(row.codeHash, 'hex');
-    const given = Buffer.from(
-      hashCode(deps.env.JWT_SECRET, target.purpose, target.email, target.code),
-      'hex',
-    );
-    if (!timingSafeEqual(expected, given)) {
-      await tx
-        .update(verificationCodes)
-        .set({ attempts: row.attempts + 1 })
-        .where(eq(verificationCodes.id, row.id));
-      return 'invalid' as const;
-    }
-    await tx.update(verificationCodes).set({ consumedAt: now }).where(eq(verificationCodes.id, row.id));
-    await then(tx, row.userId);
-    return 'ok' as const;
-  });
-  if (outcome === 'invalid') throw new AppError('BAD_REQUEST', 'Invalid or expired code');
+  const outcome = await deps.db.transaction(
+    async (tx): Promise<{ valid: false } | { valid: true; value: T }> => {
+      const row = await repo.findLiveCodeForUpdate(tx, { email: target.email, purpose: target.purpose, now });
+      if (!row || row.attempts >= MAX_CODE_ATTEMPTS) return { valid: false };
+      const expected = Buffer.from(row.codeHash, 'hex');
+      const given = Buffer.from(
+        hashCode(deps.env.JWT_SECRET, target.purpose, target.email, target.code),
+        'hex',
+      );
+      if (!timingSafeEqual(expected, given)) {
+        await repo.setAttempts(tx, row.id, row.attempts + 1);
+        return { valid: false };
+      }
+      await repo.markConsumed(tx, row.id, now);
+      return { valid: true, value: await then(tx, row.userId) };
+    },
+  );
+  if (!outcome.valid) throw new AppError('BAD_REQUEST', 'Invalid or expired code');
+  return outcome.value;
 }

@@ -1,6 +1,6 @@
-import { loadEnv } from '../../config/env.js';
-import { closeDeps, createDeps } from '../../deps.js';
-import { runMigrations } from '../migrate.js';
+import { loadEnv } from '../config/env.js';
+import { runMigrations } from '../db/migrate.js';
+import { closeDeps, createDeps } from '../deps.js';
 import { runCli } from './run-cli.js';
 
 /** `npm run db:migrate`: applies pending migrations to the configured database. */

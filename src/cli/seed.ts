@@ -1,7 +1,7 @@
-import { loadEnv } from '../../config/env.js';
-import { closeDeps, createDeps } from '../../deps.js';
-import { runMigrations } from '../migrate.js';
-import { seedContent } from '../seed/seed.js';
+import { loadEnv } from '../config/env.js';
+import { runMigrations } from '../db/migrate.js';
+import { seedContent } from '../db/seed/seed.js';
+import { closeDeps, createDeps } from '../deps.js';
 import { runCli } from './run-cli.js';
 
 /** `npm run db:seed`: applies migrations if needed, then (re)loads the bundled content. Safe to repeat. */

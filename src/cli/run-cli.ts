@@ -1,4 +1,4 @@
-import { ConfigError } from '../../config/env.js';
+import { ConfigError } from '../config/env.js';
 
 /** Runs a command-line task: exit 0 on success, one line on stderr and exit 1 on failure. */
 export async function runCli(task: () => Promise<void>): Promise<void> {

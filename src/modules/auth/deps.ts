@@ -1,0 +1,21 @@
+import type { Env } from '../../config/env.js';
+import type { Db } from '../../db/client.js';
+import type { Mailer } from '../../integrations/mailer/index.js';
+import type { Logger } from '../../lib/logger.js';
+import type { RateLimits } from '../../lib/rate-limit/limiter.js';
+import type { KeyValueStore } from '../../lib/store/types.js';
+import type { KeyRing } from './tokens.js';
+
+/** What the accounts and sessions module needs; src/deps.ts provides it. */
+export interface AuthDeps {
+  db: Db;
+  /** Session revocation marks and sign-in lock state, shared by every instance. */
+  kv: KeyValueStore;
+  log: Logger;
+  env: Env;
+  keyRing: KeyRing;
+  clock: () => Date;
+  /** Woken after a transaction that queued mail has committed. */
+  mailer: Pick<Mailer, 'wake'>;
+  rateLimits: RateLimits;
+}
