@@ -41,7 +41,7 @@ export interface EdgeOptions {
  *
  * It is one function rather than a Hono middleware chain because each middleware turns a synchronous answer
  * into a promise chain, and headers set through Hono go through a WHATWG `Headers` that @hono/node-server
- * converts back: together they cost most of a small request's time (bench:http). Here a route that answers
+ * converts back: together they cost most of a small request's time. Here a route that answers
  * synchronously through http/respond.ts is written with one `writeHead` and no promise.
  *
  * Past the deadline the client gets a JSON 504 with the request id, and the request is marked so that its

@@ -20,8 +20,8 @@ const PERMISSIONS_POLICY =
  * Returns the factory of a request's response headers: the security headers every answer carries, errors
  * and 404s included, plus the correlation id. No X-Frame-Options: CSP frame-ancestors supersedes it in
  * every browser that matters. Each object is built by one object literal, written out twice (with and
- * without HSTS): copying a template instead (`{ ...template, id }`) made /api/health/live a quarter slower
- * in an A/B run, as V8 gives the literal a fixed shape that the header writer walks cheaply.
+ * without HSTS) rather than copied from a template: V8 gives a literal a fixed shape that the header
+ * writer walks cheaply, and this runs on every request.
  */
 export function createResponseHeaders(
   options: SecurityHeadersOptions,

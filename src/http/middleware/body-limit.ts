@@ -7,8 +7,8 @@ import { errorResponse } from '../errors.js';
  * from the header alone; a chunked body is counted while it is read (hono/body-limit). Requests without a
  * body (GET, HEAD) pass untouched. hono/body-limit alone asks for `Request.body` first, and on
  * @hono/node-server that builds a whole WHATWG Request for every request, GETs included, whose abort
- * listener undici's finalization registry holds until a later garbage collection: under load that cost
- * more time than the cached answer itself and made the heap grow (bench:http, heap snapshots).
+ * listener undici's finalization registry holds until a later garbage collection: under load that costs
+ * more time than a cached answer itself, and the heap grows.
  */
 export function createBodyLimit(
   maxBytes: number,

@@ -201,7 +201,7 @@ export async function refresh(deps: AuthDeps, refreshToken: string, client: Clie
   return { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken };
 }
 
-/** Ends the caller's current session only (the mock ended all of them). */
+/** Ends the caller's current session only: signing out of one device leaves the others signed in. */
 export async function logOut(deps: AuthDeps, userId: string, sessionId: string, client: ClientInfo) {
   const revoked = await revokeUserSessions(deps, deps.db, userId, 'logout', [sessionId]);
   await markRevoked(deps, revoked);

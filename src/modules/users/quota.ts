@@ -11,7 +11,7 @@ export const FREE_DAILY_MESSAGES = 5;
 
 /**
  * `user.canSendMessage`: whether the caller may send a chat message now and how many remain today.
- * Premium is always `{canSend: true, messagesLeft: -1}`, on a new day too (the mock answered 5 there).
+ * Premium is always `{canSend: true, messagesLeft: -1}`, on a new day too.
  * Throws NOT_FOUND if the account no longer exists.
  */
 export async function canSendMessage(deps: UsersDeps, actor: Actor): Promise<CanSendMessageDto> {

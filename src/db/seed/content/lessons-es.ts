@@ -1,8 +1,8 @@
 import type { SeedLesson } from './types.js';
 
 /**
- * Spanish course. The ids `alphabet-basics`, `numbers-1-10` and `basic-greetings` are kept from the old mock
- * server (clients may still reference them); every other id is prefixed with `es-`.
+ * Spanish course. The ids `alphabet-basics`, `numbers-1-10` and `basic-greetings` are ones the app's
+ * clients reference by name (api-contract §3.5); every other id is prefixed with `es-`.
  */
 export const spanishLessons: SeedLesson[] = [
   {
