@@ -1,35 +1,47 @@
 import { createInterface } from 'node:readline/promises';
-import { loadEnv } from '../config/env.js';
+import type { Env } from '../config/env.js';
 import { runMigrations } from '../db/migrate.js';
-import { closeDeps, createDeps } from '../deps.js';
+import { closeDeps, createDeps, type DepsOverrides } from '../deps.js';
 import { ensureAdministrator } from '../modules/auth/admin.js';
 import { email } from '../modules/users/schema.js';
-import { runCli } from './run-cli.js';
+import { runAsCli } from './run-cli.js';
+
+const USAGE = 'usage: npm run admin:create -- <email> [name]  (password on stdin)';
 
 /**
  * `npm run admin:create -- <email> [name]`: makes the first administrator, or promotes an existing user.
  * A new account's password is read from standard input (one line), never from the command line, so it
  * stays out of shell history: `printf '%s\n' "$PASSWORD" | npm run admin:create -- ops@example.com`.
  */
-await runCli(async () => {
-  const [rawEmail, rawName] = process.argv.slice(2);
+export async function createAdmin(
+  env: Env,
+  args: readonly string[],
+  readPassword: () => Promise<string>,
+  overrides: DepsOverrides = {},
+): Promise<{ userId: string; created: boolean }> {
+  const [rawEmail, rawName] = args;
   const parsed = email.safeParse(rawEmail);
-  if (!parsed.success) throw new Error('usage: npm run admin:create -- <email> [name]  (password on stdin)');
-  const deps = await createDeps(loadEnv());
+  if (!parsed.success) throw new Error(USAGE);
+  const deps = await createDeps(env, overrides);
   try {
     await runMigrations(deps.db, deps.log);
-    const { userId, created } = await ensureAdministrator(deps, {
+    const name = rawName?.trim();
+    const result = await ensureAdministrator(deps, {
       email: parsed.data,
-      ...(rawName?.trim() && { name: rawName.trim() }),
+      ...(name && { name }),
       readPassword,
     });
-    deps.log.info({ userId }, created ? 'admin created' : 'existing user promoted to admin');
+    deps.log.info(
+      { userId: result.userId },
+      result.created ? 'admin created' : 'existing user promoted to admin',
+    );
+    return result;
   } finally {
     await closeDeps(deps);
   }
-});
+}
 
-async function readPassword(): Promise<string> {
+async function passwordFromStdin(): Promise<string> {
   const lines = createInterface({ input: process.stdin, terminal: false });
   if (process.stdin.isTTY) process.stderr.write('Password for the new admin: ');
   for await (const line of lines) {
@@ -38,3 +50,7 @@ async function readPassword(): Promise<string> {
   }
   throw new Error('no password on standard input');
 }
+
+await runAsCli(import.meta.url, async (env) => {
+  await createAdmin(env, process.argv.slice(2), passwordFromStdin);
+});
