@@ -1,9 +1,19 @@
-import { loadTool, type Measurement, measure, printTable, type Started, startProcess } from './lib.js';
+import {
+  describeRuntime,
+  loadTool,
+  type Measurement,
+  measure,
+  printTable,
+  type Started,
+  startProcess,
+} from './lib.js';
 
 /**
  * `npm run bench:http`: the full server (every middleware, real database and store) beside a bare Hono
  * hello world, measured in the same run on this machine. The server uses DATABASE_URL and REDIS_URL when
- * they are set, otherwise embedded PGlite and the in-process stores.
+ * they are set, otherwise embedded PGlite and the in-process stores. Both servers run on the Node binary
+ * named by BENCH_NODE, else on the one running this script; the load generator stays on the latter, so two
+ * runtimes can be compared under the same load.
  */
 const options = {
   connections: Number(process.env.BENCH_CONNECTIONS ?? 50),
@@ -16,7 +26,8 @@ const trpcQuery = (path: string, input: unknown) =>
 
 const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 
-const bare = await startProcess('bench/bare-hono.ts', {});
+const runtime = describeRuntime(process.env.BENCH_NODE || process.execPath);
+const bare = await startProcess('bench/bare-hono.ts', {}, '/', runtime.path);
 const dataDir = `./data/bench-${Date.now()}`;
 const server = await startProcess(
   'src/main.ts',
@@ -32,6 +43,7 @@ const server = await startProcess(
     CORS_ORIGINS: 'https://bench.invalid',
   },
   '/api/health/ready',
+  runtime.path,
 );
 const targets: [string, string, Started][] = [
   ['bare Hono hello world', bare.url, bare],
@@ -66,8 +78,11 @@ const cpuRatio = (() => {
   return Number.isFinite(ratio) ? `${ratio.toFixed(2)}x` : 'not measured';
 })();
 
+// autocannon runs inside this process, so its own runtime is part of the setup too.
+const load = loadTool === 'autocannon' ? `autocannon (on Node ${process.version})` : 'wrk';
 process.stdout.write(
-  `\n${loadTool}, ${options.connections} connections, ${options.durationSeconds} s per target after ${options.warmupSeconds} s warm-up, ` +
+  `\nservers on Node ${runtime.version} (V8 ${runtime.v8}, ${runtime.path})\n` +
+    `${load}, ${options.connections} connections, ${options.durationSeconds} s per target after ${options.warmupSeconds} s warm-up, ` +
     `median of ${rounds} interleaved round(s); server: ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'} + ` +
     `${process.env.REDIS_URL ? 'Redis' : 'in-process store'}\n` +
     `GET /api/health/live vs bare Hono, round by round: ${perRound.join(', ')}; ` +

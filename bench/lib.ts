@@ -28,17 +28,40 @@ function processCpuSeconds(pid: number | undefined): number | undefined {
   }
 }
 
+export interface Runtime {
+  /** The binary, as given. */
+  path: string;
+  /** `process.version` of that binary, e.g. `v24.11.0`. */
+  version: string;
+  v8: string;
+}
+
+/**
+ * Asks a Node binary for its version, so results name the runtime that served them rather than the one
+ * running the benchmark. Throws when the binary does not run.
+ */
+export function describeRuntime(nodePath: string): Runtime {
+  const result = spawnSync(nodePath, ['-p', 'JSON.stringify([process.version, process.versions.v8])'], {
+    encoding: 'utf8',
+  });
+  if (result.error || result.status !== 0)
+    throw new Error(`${nodePath} does not run: ${result.error?.message ?? result.stderr.trim()}`);
+  const [version, v8] = JSON.parse(result.stdout) as [string, string];
+  return { path: nodePath, version, v8 };
+}
+
 /**
  * Starts a server script in its own process (so load generator and server do not share a core) on a free
- * port, and waits until `readyPath` answers 200.
+ * port, with the given Node binary, and waits until `readyPath` answers 200.
  */
 export async function startProcess(
   script: string,
   env: Record<string, string | undefined>,
   readyPath = '/',
+  nodePath = process.execPath,
 ): Promise<Started> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child: ChildProcess = spawn(nodePath, ['--import', 'tsx', script], {
     cwd: root,
     env: { PATH: process.env.PATH, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
