@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, TEST_PASSWORD } from '../../../test/factories.js';
 import { createTestApp, type TestApp, unique } from '../../../test/harness.js';
 import { startSmtpServer, type TestSmtpServer } from '../../../test/smtp-server.js';
 import { postBatch } from '../../../test/trpc-http.js';
 import { RATE_LIMIT_POLICIES } from '../../lib/rate-limit/policies.js';
-import { slowdownMs } from './lockout.js';
+import { accountKey, slowdownMs } from './lockout.js';
 
 /**
  * Sign-in lockout through the real HTTP stack, with the client address taken from X-Forwarded-For behind
@@ -164,10 +163,7 @@ describe('an account failing from everywhere', () => {
           'UNAUTHORIZED',
         );
       }
-      const entries = await slow.deps.rateLimits.peek(
-        'login-failures-account',
-        accountKeyOf(erin.user.email),
-      );
+      const entries = await slow.deps.rateLimits.peek('login-failures-account', accountKey(erin.user.email));
       expect(entries?.used).toBe(6);
       expect((await signIn(erin.user.email, TEST_PASSWORD, '192.0.2.200', url)).code).toBe('OK');
     } finally {
@@ -181,7 +177,3 @@ describe('an account failing from everywhere', () => {
     ]);
   });
 });
-
-function accountKeyOf(email: string): string {
-  return createHash('sha256').update(email).digest('hex');
-}

@@ -36,6 +36,13 @@ export interface Attempt {
   ip: string | null;
 }
 
+/** The counter keys of an admitted attempt, for `recordFailure` and `recordSuccess`. */
+export interface AdmittedAttempt {
+  account: string;
+  address: string;
+  pair: string;
+}
+
 /** What `recordFailure` found: the pair's new lock, if this failure locked it. */
 export interface FailureOutcome {
   /** Failures of this pair in its window, this one included. */
@@ -46,25 +53,33 @@ export interface FailureOutcome {
   addressCapped: boolean;
 }
 
-const accountKey = (email: string) => createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
-const addressOf = (attempt: Attempt) => attempt.ip ?? 'unknown';
+/** The key of an account in the counters: the address's hash, whether or not the account exists. */
+export const accountKey = (email: string) =>
+  createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
 const generationKey = (account: string) => `auth:login-generation:${account}`;
+const lockCountKey = (pair: string) => `auth:login-locks:${pair}`;
 
-async function pairKey(deps: LockoutDeps, attempt: Attempt): Promise<string> {
+async function keysOf(deps: LockoutDeps, attempt: Attempt): Promise<AdmittedAttempt> {
   const account = accountKey(attempt.email);
+  const address = `ip:${attempt.ip ?? 'unknown'}`;
   // A store fault reads as generation 0: locks still apply, an unlock just cannot be seen meanwhile.
   const generation = (await deps.kv.get(generationKey(account)).catch(() => null)) ?? '0';
-  return `${account}:${generation}:${addressOf(attempt)}`;
+  return { account, address, pair: `${account}:${generation}:${address}` };
 }
 
 /**
  * Refuses an attempt before any password work when its address has spent its failure budget
  * (RATE_LIMITED) or its pair is locked (ACCOUNT_LOCKED), each with the wait as `Retry-After`; otherwise
- * waits the account's slowdown, if any, and returns.
+ * waits the account's slowdown, if any, and returns the attempt's counter keys.
  */
-export async function admitAttempt(deps: LockoutDeps, attempt: Attempt): Promise<void> {
+export async function admitAttempt(deps: LockoutDeps, attempt: Attempt): Promise<AdmittedAttempt> {
   const { rateLimits } = deps;
-  const address = await rateLimits.peek('login-failures-ip', `ip:${addressOf(attempt)}`);
+  const keys = await keysOf(deps, attempt);
+  const [address, pair, account] = await Promise.all([
+    rateLimits.peek('login-failures-ip', keys.address),
+    rateLimits.peek('login-failures-pair', keys.pair),
+    rateLimits.peek('login-failures-account', keys.account),
+  ]);
   if (address?.exhausted) {
     throw new AppError(
       'RATE_LIMITED',
@@ -72,12 +87,10 @@ export async function admitAttempt(deps: LockoutDeps, attempt: Attempt): Promise
       { retryAfterSeconds: address.resetSeconds },
     );
   }
-  const pair = await rateLimits.peek('login-failures-pair', await pairKey(deps, attempt));
   if (pair?.exhausted) throw lockedError(pair.resetSeconds);
-
-  const account = await rateLimits.peek('login-failures-account', accountKey(attempt.email));
   const delayMs = slowdownMs(account?.used ?? 0, rateLimits.policy('login-failures-account').points);
   if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+  return keys;
 }
 
 /** The delay before an attempt on an account that has failed `failures` times in its window. */
@@ -90,33 +103,31 @@ export function slowdownMs(failures: number, budget: number): number {
  * Counts a failed attempt against its pair, its account and its address. The failure that spends the
  * pair's budget locks the pair: LOGIN_LOCKOUT_MINUTES for the first lock in a day, doubling after.
  */
-export async function recordFailure(deps: LockoutDeps, attempt: Attempt): Promise<FailureOutcome> {
+export async function recordFailure(deps: LockoutDeps, keys: AdmittedAttempt): Promise<FailureOutcome> {
   const { rateLimits } = deps;
-  const key = await pairKey(deps, attempt);
   const [pair, address] = await Promise.all([
-    rateLimits.consume('login-failures-pair', key),
-    rateLimits.consume('login-failures-ip', `ip:${addressOf(attempt)}`),
-    rateLimits.consume('login-failures-account', accountKey(attempt.email)),
+    rateLimits.consume('login-failures-pair', keys.pair),
+    rateLimits.consume('login-failures-ip', keys.address),
+    rateLimits.consume('login-failures-account', keys.account),
   ]);
   const addressCapped = address.remaining === 0;
   const failures = pair.limit - pair.remaining;
   if (pair.remaining > 0) return { failures, lockedForSeconds: null, lockNumber: 0, addressCapped };
 
-  const lockNumber = await deps.kv.increment(`auth:login-locks:${key}`, 1, GENERATION_TTL_MS).catch(() => 1);
+  const lockNumber = await deps.kv.increment(lockCountKey(keys.pair), 1, GENERATION_TTL_MS).catch(() => 1);
   const lockedForSeconds = Math.min(
     deps.env.LOGIN_LOCKOUT_MINUTES * 60 * 2 ** (lockNumber - 1),
     MAX_LOCK_SECONDS,
   );
-  await rateLimits.block('login-failures-pair', key, lockedForSeconds);
+  await rateLimits.block('login-failures-pair', keys.pair, lockedForSeconds);
   return { failures, lockedForSeconds, lockNumber, addressCapped };
 }
 
 /** A successful sign-in: the pair's failures and lock history are forgiven (the account's are not). */
-export async function recordSuccess(deps: LockoutDeps, attempt: Attempt): Promise<void> {
-  const key = await pairKey(deps, attempt);
+export async function recordSuccess(deps: LockoutDeps, keys: AdmittedAttempt): Promise<void> {
   await Promise.all([
-    deps.rateLimits.reset('login-failures-pair', key),
-    deps.kv.delete(`auth:login-locks:${key}`).catch(() => undefined),
+    deps.rateLimits.reset('login-failures-pair', keys.pair),
+    deps.kv.delete(lockCountKey(keys.pair)).catch(() => undefined),
   ]);
 }
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { AppError } from '../../lib/errors.js';
 import { enforceAccountLimit } from '../../lib/rate-limit/enforce.js';
 import { recordAudit } from '../audit/service.js';
@@ -6,7 +5,14 @@ import { createAccount, findAccountByEmail } from '../users/accounts.js';
 import { requireProfile } from '../users/profile.js';
 import { consumeCode, issueCode } from '../verification/service.js';
 import type { AuthDeps } from './deps.js';
-import { admitAttempt, clearLocks, lockedError, recordFailure, recordSuccess } from './lockout.js';
+import {
+  type AdmittedAttempt,
+  admitAttempt,
+  clearLocks,
+  lockedError,
+  recordFailure,
+  recordSuccess,
+} from './lockout.js';
 import { assertPasswordPolicy, burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import * as repo from './repo.js';
 import type { AuthResult, LoginInput, SessionDto, SignupInput } from './schema.js';
@@ -17,8 +23,6 @@ import {
   revokeUserSessions,
   startSession,
 } from './sessions.js';
-
-export type { AuthDeps } from './deps.js';
 
 const INVALID_CREDENTIALS = 'Invalid email or password';
 /** Unlock codes are mailed at most this often per account: a lock from many addresses sends one. */
@@ -73,12 +77,11 @@ export async function signUp(deps: AuthDeps, input: SignupInput, client: ClientI
  * whether an account exists.
  */
 export async function logIn(deps: AuthDeps, input: LoginInput, client: ClientInfo): Promise<AuthResult> {
-  const attempt = { email: input.email, ip: client.ip };
-  await admitAttempt(deps, attempt);
+  const attempt = await admitAttempt(deps, { email: input.email, ip: client.ip });
   const user = await findAccountByEmail(deps, input.email);
   if (!user) await burnPasswordCheck(input.password);
   if (!user || !(await verifyPassword(user.passwordHash, input.password))) {
-    await failLogIn(deps, attempt, user?.id ?? null, client);
+    await failLogIn(deps, attempt, { userId: user?.id ?? null, email: input.email }, client);
     throw new AppError('UNAUTHORIZED', INVALID_CREDENTIALS);
   }
 
@@ -107,10 +110,11 @@ export async function logIn(deps: AuthDeps, input: LoginInput, client: ClientInf
  */
 async function failLogIn(
   deps: AuthDeps,
-  attempt: { email: string; ip: string | null },
-  userId: string | null,
+  attempt: AdmittedAttempt,
+  target: { userId: string | null; email: string },
   client: ClientInfo,
 ): Promise<void> {
+  const { userId } = target;
   const outcome = await recordFailure(deps, attempt);
   await recordAudit(deps, {
     event: 'login_failed',
@@ -120,7 +124,7 @@ async function failLogIn(
     details: userId
       ? { reason: 'wrong_password', failures: outcome.failures }
       : // A hash, not the address: the attempt may name someone who never signed up.
-        { reason: 'unknown_email', emailHash: hashOf(attempt.email), failures: outcome.failures },
+        { reason: 'unknown_email', emailHash: attempt.account, failures: outcome.failures },
   });
   if (outcome.addressCapped) {
     await recordAudit(deps, {
@@ -133,7 +137,7 @@ async function failLogIn(
   if (outcome.lockedForSeconds === null) return;
   if (userId) {
     const lockedUntil = new Date(deps.clock().getTime() + outcome.lockedForSeconds * 1000);
-    const mailed = await mailUnlockCode(deps, userId, attempt.email);
+    const mailed = await mailUnlockCode(deps, userId, target.email);
     await recordAudit(deps, {
       event: 'account_locked',
       severity: 'high',
@@ -177,8 +181,6 @@ export async function unlockAccount(deps: AuthDeps, email: string, code: string,
   await clearLocks(deps, email);
   return { success: true as const };
 }
-
-const hashOf = (email: string) => createHash('sha256').update(email).digest('hex');
 
 async function authResult(
   deps: AuthDeps,
