@@ -44,6 +44,18 @@ export function ruleCondition(column: AnyPgColumn, rule: ColumnRule): SQL {
 export const ruleCheck = (table: string, column: AnyPgColumn, rule: ColumnRule) =>
   check(`${table}_${column.name}_check`, ruleCondition(column, rule));
 
+/** The CHECK constraints of a table's rules, one per column (`ruleCheck`); `except` ones built otherwise. */
+export function ruleChecks<K extends string>(
+  table: string,
+  columns: Record<K, AnyPgColumn>,
+  rules: Record<K, ColumnRule>,
+  except: readonly K[] = [],
+) {
+  return (Object.entries(rules) as [K, ColumnRule][])
+    .filter(([key]) => !except.includes(key))
+    .map(([key, rule]) => ruleCheck(table, columns[key], rule));
+}
+
 /** Which columns (`table.column`, SQL names) each registered input writes; the rules test reads it. */
 export const columnInputs = z.registry<{ columns: string[] }>();
 

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, check, date, index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { LANGUAGE_CODE_MESSAGE, LANGUAGE_CODE_PATTERN } from '../../lib/text-input.js';
 import { createdAt, instant, oneOf, PROFICIENCY_LEVELS, updatedAt, uuidPk } from '../columns.js';
-import { intRule, listRule, patternRule, ruleCheck, ruleCondition, textRule } from '../rules.js';
+import { intRule, listRule, patternRule, ruleCheck, ruleChecks, ruleCondition, textRule } from '../rules.js';
 
 export const USER_ROLES = ['user', 'admin'] as const;
 export const SECURITY_LEVELS = ['low', 'medium', 'high'] as const;
@@ -78,18 +78,8 @@ export const users = pgTable(
       'users_pending_email_check',
       sql`${t.pendingEmail} = lower(${t.pendingEmail}) and ${ruleCondition(t.pendingEmail, USER_RULES.email)}`,
     ),
-    ruleCheck('users', t.name, USER_RULES.name),
-    ruleCheck('users', t.displayName, USER_RULES.displayName),
-    ruleCheck('users', t.bio, USER_RULES.bio),
-    ruleCheck('users', t.avatarUrl, USER_RULES.avatarUrl),
-    ruleCheck('users', t.deviceFingerprint, USER_RULES.deviceFingerprint),
-    ruleCheck('users', t.timezone, USER_RULES.timezone),
-    ruleCheck('users', t.nativeLanguage, USER_RULES.nativeLanguage),
-    ruleCheck('users', t.selectedLanguage, USER_RULES.selectedLanguage),
-    ruleCheck('users', t.learningGoals, USER_RULES.learningGoals),
-    ruleCheck('users', t.interests, USER_RULES.interests),
-    ruleCheck('users', t.preferredTopics, USER_RULES.preferredTopics),
-    ruleCheck('users', t.dailyGoalMinutes, USER_RULES.dailyGoalMinutes),
+    // Email is lower-cased as well as bounded: its checks are the two above.
+    ...ruleChecks('users', t, USER_RULES, ['email']),
     check('users_role_check', oneOf(t.role, USER_ROLES)),
     check('users_security_level_check', oneOf(t.securityLevel, SECURITY_LEVELS)),
     check('users_proficiency_level_check', oneOf(t.proficiencyLevel, PROFICIENCY_LEVELS)),
