@@ -5,6 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/harness.js';
+import { trpcCall } from '../../test/trpc-call.js';
 import { projectRoot } from '../lib/project-root.js';
 import { serverLimitsFrom, startHttpServer } from './server.js';
 
@@ -99,11 +100,8 @@ describe('the server process', () => {
       const url = lines.find((line) => line.url)!.url!;
 
       expect((await fetch(`${url}/api/health/ready`)).status).toBe(200);
-      const lessons = await fetch(
-        `${url}/api/trpc/lessons.getAll?batch=1&input=${encodeURIComponent('{"0":{"json":{}}}')}`,
-      );
-      const [result] = (await lessons.json()) as [{ result: { data: { json: unknown[] } } }];
-      expect(result.result.data.json.length).toBeGreaterThan(40);
+      const lessons = await trpcCall(url, 'lessons.getAll', {});
+      expect((lessons.results[0] as unknown[]).length).toBeGreaterThan(40);
 
       child.kill('SIGTERM');
       expect(await exited).toBe(0);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createUser } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
-import { postBatch } from '../../test/trpc-http.js';
+import { trpcCall } from '../../test/trpc-call.js';
 import type { PolicyOverrides } from '../lib/rate-limit/limiter.js';
 
 /** The HTTP side of tRPC rate limits: headers written by app.ts, client IPs behind trusted proxies. */
@@ -29,7 +29,7 @@ const rateLimitHeadersOf = (response: Response) =>
 describe('rate limit headers on tRPC responses', () => {
   it('carries RateLimit-* on every answer and Retry-After on the 429', async () => {
     const { base } = await appWith({ default: { points: 2, durationSeconds: 60 } });
-    const first = await postBatch(base, [hi]);
+    const first = await trpcCall(base, [hi]);
     expect(rateLimitHeadersOf(first.response)).toMatchObject({
       'ratelimit-limit': '2',
       'ratelimit-remaining': '1',
@@ -39,8 +39,8 @@ describe('rate limit headers on tRPC responses', () => {
     expect(reset).toBeGreaterThan(0);
     expect(reset).toBeLessThanOrEqual(60);
 
-    await postBatch(base, [hi]);
-    const refused = await postBatch(base, [hi]);
+    await trpcCall(base, [hi]);
+    const refused = await trpcCall(base, [hi]);
     expect(refused.response.status).toBe(429);
     expect(refused.codes).toEqual(['RATE_LIMITED']);
     expect(refused.items[0]?.error?.json.data.requestId).toBe(
@@ -56,7 +56,7 @@ describe('rate limit headers on tRPC responses', () => {
   it('describes the tightest policy of a batch', async () => {
     const { base } = await appWith({ default: { points: 10 }, 'login-ip': { points: 2 } });
     const login: [string, unknown] = ['auth.login', { email: 'not-an-email', password: 'x' }];
-    const batch = await postBatch(base, [hi, login, hi]);
+    const batch = await trpcCall(base, [hi, login, hi]);
     expect(batch.codes).toEqual(['OK', 'VALIDATION_ERROR', 'OK']);
     expect(rateLimitHeadersOf(batch.response)).toMatchObject({
       'ratelimit-limit': '2',
@@ -67,9 +67,7 @@ describe('rate limit headers on tRPC responses', () => {
   it('includes the per-account login budget spent inside the service', async () => {
     const { t, base } = await appWith({ 'login-account': { points: 3 } });
     const user = await createUser(t);
-    const login = await postBatch(base, [
-      ['auth.login', { email: user.user.email, password: user.password }],
-    ]);
+    const login = await trpcCall(base, 'auth.login', { email: user.user.email, password: user.password });
     expect(login.codes).toEqual(['OK']);
     expect(rateLimitHeadersOf(login.response)).toMatchObject({
       'ratelimit-limit': '3',
@@ -79,7 +77,8 @@ describe('rate limit headers on tRPC responses', () => {
 });
 
 describe('client IP behind proxies', () => {
-  const fromClient = (base: string, ip: string) => postBatch(base, [hi], { 'x-forwarded-for': ip });
+  const fromClient = (base: string, ip: string) =>
+    trpcCall(base, [hi], { headers: { 'x-forwarded-for': ip } });
 
   it('counts per X-Forwarded-For client when the peer is a trusted proxy', async () => {
     const { base } = await appWith({ default: { points: 1 } }, { TRUSTED_PROXIES: '127.0.0.1' });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../../test/factories.js';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { inProcessApi } from '../../../test/in-process.js';
+import { trpcCall } from '../../../test/trpc-call.js';
 import { entitlements, userStats, users } from '../../db/schema/index.js';
 
 let t: TestApp;
@@ -102,16 +103,13 @@ describe('user.update and user.updateSettings', () => {
     const { user, api: client } = await signedIn();
     const data = await errorOf(client.user.update.mutate({ email: 'someone-else@example.com' }));
     expect(data).toMatchObject({ errorCode: 'VALIDATION_ERROR', httpStatus: 400 });
-    const response = await api.request('/api/trpc/user.update', {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${(await createUser(t)).accessToken}`,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({ json: { email: 'x@example.com' } }),
-    });
-    const body = (await response.json()) as { error: { json: { message: string } } };
-    expect(body.error.json.message).toMatch(/auth\.updateProfile/);
+    const answer = await trpcCall(
+      t,
+      'user.update',
+      { email: 'x@example.com' },
+      { headers: { authorization: (await createUser(t)).authorization } },
+    );
+    expect(answer.items[0]?.error?.json.message).toMatch(/auth\.updateProfile/);
     expect((await client.user.update.mutate({ email: user.email.toUpperCase(), name: 'Same' })).email).toBe(
       user.email,
     );
