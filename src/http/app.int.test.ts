@@ -175,6 +175,20 @@ describe('status routes', () => {
 });
 
 describe('access log modes', () => {
+  it('writes no request line below the log level, even when asked for all', async () => {
+    const warnOnly = await createTestApp({ env: { ACCESS_LOG: 'all', LOG_LEVEL: 'warn' } });
+    try {
+      await warnOnly.request('/api/health/live', { headers: { 'x-correlation-id': 'lvl-ok' } });
+      await warnOnly.request('/api/missing', { headers: { 'x-correlation-id': 'lvl-404' } });
+      const requestLines = (id: string) =>
+        warnOnly.logs.withRequestId(id).filter((line) => line.evt === 'http_request');
+      expect(requestLines('lvl-ok')).toEqual([]);
+      expect(requestLines('lvl-404')).toMatchObject([{ level: 'warn' }]);
+    } finally {
+      await warnOnly.close();
+    }
+  });
+
   it('logs only failing and slow requests by default, yet counts every request', async () => {
     const quiet = await createTestApp({ env: { ACCESS_LOG: undefined } });
     try {

@@ -59,6 +59,29 @@ describe('CORS', () => {
   });
 });
 
+describe('CORS open to any origin (CORS_ORIGINS=*, refused in production)', () => {
+  it('answers every origin with *, never with credentials', async () => {
+    const open = await createTestApp({ env: { CORS_ORIGINS: '*' } });
+    try {
+      const origin = 'https://anywhere.example';
+      const preflight = await open.request('/api/trpc/auth.login?batch=1', {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST' },
+      });
+      const simple = await open.request('/api/info', { headers: { origin } });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+      expect(simple.headers.get('access-control-expose-headers')).toContain('x-correlation-id');
+      for (const response of [preflight, simple]) {
+        expect(response.headers.get('access-control-allow-origin')).toBe('*');
+        expect(response.headers.get('access-control-allow-credentials')).toBeNull();
+      }
+    } finally {
+      await open.close();
+    }
+  });
+});
+
 describe('security headers', () => {
   const expectHardened = (response: Response, where: string) => {
     expect(response.headers.get('content-security-policy'), where).toBe(
@@ -137,8 +160,9 @@ describe('request size limits', () => {
   });
 
   it('refuses an oversized JSON body with 413 from its declared length', async () => {
+    // Over a socket: fetch declares the Content-Length, which a body handed to app.request lacks.
     const answer = await trpcCall(
-      t,
+      await t.listen(),
       'example.hi',
       { name: 'x'.repeat(200_000) },
       { headers: { 'x-correlation-id': 'big-1' } },

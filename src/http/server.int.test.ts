@@ -19,6 +19,29 @@ const serve = (t: TestApp) =>
     limits: serverLimitsFrom(t.deps.env),
   });
 
+describe('listening', () => {
+  it('on an IPv6 address, names it in brackets in its URL and serves there', async () => {
+    const t = await createTestApp();
+    try {
+      const http = await startHttpServer({
+        app: t.app,
+        port: 0,
+        host: '::1',
+        log: t.deps.log,
+        limits: serverLimitsFrom(t.deps.env),
+      });
+      try {
+        expect(http.url).toMatch(/^http:\/\/\[::1\]:\d+$/);
+        expect((await fetch(`${http.url}/api/health/live`)).status).toBe(200);
+      } finally {
+        await http.close(1_000);
+      }
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('graceful shutdown', () => {
   it('finishes an in-flight request, then refuses new connections', async () => {
     const t = await createTestApp();
