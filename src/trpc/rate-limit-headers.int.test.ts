@@ -64,6 +64,21 @@ describe('rate limit headers on tRPC responses', () => {
     });
   });
 
+  it('of policies with as many points left, describes the one that resets last', async () => {
+    const { base } = await appWith({
+      default: { points: 5, durationSeconds: 60 },
+      'login-ip': { points: 5, durationSeconds: 600 },
+    });
+    const login: [string, unknown] = ['auth.login', { email: 'not-an-email', password: 'x' }];
+    const batch = await trpcCall(base, [hi, login]);
+    expect(batch.codes).toEqual(['OK', 'VALIDATION_ERROR']);
+    expect(rateLimitHeadersOf(batch.response)).toMatchObject({
+      'ratelimit-limit': '5',
+      'ratelimit-remaining': '4',
+    });
+    expect(Number(batch.response.headers.get('ratelimit-reset'))).toBeGreaterThan(60);
+  });
+
   it('includes the per-account login budget spent inside the service', async () => {
     const { t, base } = await appWith({ 'login-account': { points: 3 } });
     const user = await createUser(t);
