@@ -135,7 +135,11 @@ const procedureTypes = appRouter._def.procedures as unknown as Record<
 
 function typeOf(paths: string[]): TrpcProcedureType {
   const types = new Set(
-    paths.map((path) => (procedureTypes[path]?._def.type === 'mutation' ? 'mutation' : 'query')),
+    paths.map((path) =>
+      Object.hasOwn(procedureTypes, path) && procedureTypes[path]?._def.type === 'mutation'
+        ? 'mutation'
+        : 'query',
+    ),
   );
   if (types.size > 1) throw new Error(`a batch mixes queries and mutations: ${paths.join(',')}`);
   return types.values().next().value ?? 'query';
