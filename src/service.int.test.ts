@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CapturedLogs, testEnv } from '../test/harness.js';
+import { trpcCall } from '../test/trpc-call.js';
 import { type RunningService, startService } from './service.js';
 
 let dataDir: string;
@@ -29,10 +30,8 @@ describe('the HTTP service role', () => {
   it('migrates, seeds and serves on the configured database and store', async () => {
     const ready = await fetch(`${service.url}/api/health/ready`);
     expect(ready.status).toBe(200);
-    const lessons = await fetch(
-      `${service.url}/api/trpc/lessons.getAll?batch=1&input=${encodeURIComponent('{"0":{"json":{"language":"es"}}}')}`,
-    );
-    expect(lessons.status).toBe(200);
+    const lessons = await trpcCall(service.url, 'lessons.getAll', { language: 'es' });
+    expect(lessons.codes).toEqual(['OK']);
     const listening = logs.lines.find((line) => String(line.msg).startsWith('listening on'));
     expect(listening).toMatchObject({ database: service.deps.database.kind, store: service.deps.kv.kind });
     const embedded = service.deps.database.kind === 'pglite' || service.deps.kv.kind === 'memory';

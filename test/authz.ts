@@ -1,6 +1,7 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { appRouter } from '../src/trpc/router.js';
 import { TEST_JWT_SECRET, type TestApp } from './harness.js';
+import { trpcCall } from './trpc-call.js';
 
 /**
  * Procedures anyone may call. Every other procedure of the router must refuse a request without a valid
@@ -33,22 +34,16 @@ export const protectedProcedures = () => allProcedures().filter(({ path }) => !P
 export const adminProcedures = () => protectedProcedures().filter(({ path }) => path.startsWith('admin.'));
 
 /** Calls one procedure over HTTP the way httpBatchLink does, with the given Authorization header. */
-export function callProcedure(
+export async function callProcedure(
   t: TestApp,
   procedure: { path: string; type: ProcedureType },
   authorization: string | null,
   input: unknown = {},
 ): Promise<Response> {
+  if (procedure.type === 'subscription')
+    throw new Error(`${procedure.path}: subscriptions are not sent over HTTP`);
   const headers: Record<string, string> = authorization ? { authorization } : {};
-  const batch = JSON.stringify({ 0: { json: input } });
-  if (procedure.type === 'query') {
-    return t.request(`/api/trpc/${procedure.path}?batch=1&input=${encodeURIComponent(batch)}`, { headers });
-  }
-  return t.request(`/api/trpc/${procedure.path}?batch=1`, {
-    method: 'POST',
-    headers: { ...headers, 'content-type': 'application/json' },
-    body: batch,
-  });
+  return (await trpcCall(t, procedure.path, input, { type: procedure.type, headers })).response;
 }
 
 const claims = (sessionId: string) => ({ sid: sessionId, type: 'access', role: 'user' });

@@ -68,6 +68,26 @@ describe('parseEnv', () => {
     },
   );
 
+  it.each([
+    ['true', true],
+    ['1', true],
+    ['yes', true],
+    ['false', false],
+    ['0', false],
+    ['no', false],
+  ])('reads the flag value %s as %s', (value, expected) => {
+    expect(parseEnv({ MIGRATE_ON_START: value }).MIGRATE_ON_START).toBe(expected);
+  });
+
+  it('refuses the development premium upgrade in production', () => {
+    expect(configError({ ...production, ALLOW_DEV_PREMIUM_UPGRADE: 'yes' })).toBe(
+      'Invalid configuration: ALLOW_DEV_PREMIUM_UPGRADE must be false in production',
+    );
+    expect(parseEnv({ ...production, ALLOW_DEV_PREMIUM_UPGRADE: 'no' }).ALLOW_DEV_PREMIUM_UPGRADE).toBe(
+      false,
+    );
+  });
+
   it('refuses a wildcard CORS origin in production', () => {
     expect(configError({ ...production, CORS_ORIGINS: '*' })).toContain('CORS_ORIGINS');
   });

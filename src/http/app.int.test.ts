@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/harness.js';
+import { trpcCall } from '../../test/trpc-call.js';
 import { openPglite } from '../db/client.js';
 
 let t: TestApp;
@@ -7,11 +8,6 @@ beforeAll(async () => {
   t = await createTestApp();
 });
 afterAll(() => t.close());
-
-const trpcGet = (path: string, input: unknown, headers: Record<string, string> = {}) =>
-  t.request(`/api/trpc/${path}?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { json: input } }))}`, {
-    headers,
-  });
 
 describe('correlation id', () => {
   it('echoes a valid incoming id and puts it on every log line of the request', async () => {
@@ -42,14 +38,14 @@ describe('correlation id', () => {
   });
 
   it('carries the id into tRPC responses and error bodies', async () => {
-    const response = await trpcGet(
+    const answer = await trpcCall(
+      t,
       'lessons.getById',
       { id: 'no-such-lesson' },
-      { 'x-correlation-id': 'trpc-404' },
+      { headers: { 'x-correlation-id': 'trpc-404' } },
     );
-    expect(response.headers.get('x-correlation-id')).toBe('trpc-404');
-    const [item] = (await response.json()) as [{ error: { json: { data: { requestId: string } } } }];
-    expect(item.error.json.data.requestId).toBe('trpc-404');
+    expect(answer.response.headers.get('x-correlation-id')).toBe('trpc-404');
+    expect(answer.items[0]?.error?.json.data.requestId).toBe('trpc-404');
   });
 });
 
@@ -87,14 +83,14 @@ describe('error envelope over plain HTTP', () => {
 
 describe('error envelope over tRPC', () => {
   it('rejects invalid input with 400, VALIDATION_ERROR and the field issues', async () => {
-    const response = await trpcGet(
+    const answer = await trpcCall(
+      t,
       'lessons.getAll',
       { difficulty: 'impossible' },
-      { 'x-correlation-id': 'v-1' },
+      { headers: { 'x-correlation-id': 'v-1' } },
     );
-    expect(response.status).toBe(400);
-    const [item] = (await response.json()) as [{ error: { json: Record<string, unknown> } }];
-    expect(item.error.json).toMatchObject({
+    expect(answer.status).toBe(400);
+    expect(answer.items[0]?.error?.json).toMatchObject({
       message: 'Invalid input',
       data: {
         code: 'BAD_REQUEST',
@@ -109,11 +105,10 @@ describe('error envelope over tRPC', () => {
   });
 
   it('maps a missing lesson to 404 NOT_FOUND', async () => {
-    const response = await trpcGet('lessons.getById', { id: 'missing' });
-    expect(response.status).toBe(404);
-    const [item] = (await response.json()) as [{ error: { json: { message: string; data: object } } }];
-    expect(item.error.json.message).toBe('Lesson not found');
-    expect(item.error.json.data).toMatchObject({
+    const answer = await trpcCall(t, 'lessons.getById', { id: 'missing' });
+    expect(answer.status).toBe(404);
+    expect(answer.items[0]?.error?.json.message).toBe('Lesson not found');
+    expect(answer.items[0]?.error?.json.data).toMatchObject({
       code: 'NOT_FOUND',
       errorCode: 'NOT_FOUND',
       httpStatus: 404,
@@ -121,18 +116,14 @@ describe('error envelope over tRPC', () => {
   });
 
   it('answers an unknown procedure with a JSON 404', async () => {
-    const response = await trpcGet('lessons.nope', {});
-    expect(response.status).toBe(404);
-    expect(response.headers.get('content-type')).toContain('application/json');
+    const answer = await trpcCall(t, 'lessons.nope', {});
+    expect(answer.status).toBe(404);
+    expect(answer.response.headers.get('content-type')).toContain('application/json');
   });
 
   it('answers malformed JSON in a mutation with 400', async () => {
-    const response = await t.request('/api/trpc/example.hi?batch=1', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{"0":',
-    });
-    expect(response.status).toBe(400);
+    const answer = await trpcCall(t, 'example.hi', undefined, { rawBatch: '{"0":' });
+    expect(answer.status).toBe(400);
   });
 
   it('hides an unexpected failure behind "Internal error" with 500 and logs it', async () => {
@@ -140,14 +131,16 @@ describe('error envelope over tRPC', () => {
     await broken.close(); // every query now fails, as with a dead database connection
     const failing = await createTestApp({ database: broken, env: { LESSON_CACHE_TTL_SECONDS: '0' } });
     try {
-      const response = await failing.request(
-        `/api/trpc/lessons.getAll?batch=1&input=${encodeURIComponent('{"0":{"json":{}}}')}`,
+      const answer = await trpcCall(
+        failing,
+        'lessons.getAll',
+        {},
         { headers: { 'x-correlation-id': 'tr-500' } },
       );
-      expect(response.status).toBe(500);
-      const [item] = (await response.json()) as [{ error: { json: { message: string; data: object } } }];
-      expect(item.error.json.message).toBe('Internal error');
-      expect(item.error.json.data).toMatchObject({ errorCode: 'INTERNAL', requestId: 'tr-500' });
+      expect(answer.status).toBe(500);
+      const [item] = answer.items;
+      expect(item?.error?.json.message).toBe('Internal error');
+      expect(item?.error?.json.data).toMatchObject({ errorCode: 'INTERNAL', requestId: 'tr-500' });
       expect(JSON.stringify(item)).not.toMatch(/stack|pglite|closed/i);
       const logged = failing.logs.withRequestId('tr-500').find((line) => line.msg === 'procedure failed');
       expect(logged?.err).toHaveProperty('stack');
@@ -182,6 +175,20 @@ describe('status routes', () => {
 });
 
 describe('access log modes', () => {
+  it('writes no request line below the log level, even when asked for all', async () => {
+    const warnOnly = await createTestApp({ env: { ACCESS_LOG: 'all', LOG_LEVEL: 'warn' } });
+    try {
+      await warnOnly.request('/api/health/live', { headers: { 'x-correlation-id': 'lvl-ok' } });
+      await warnOnly.request('/api/missing', { headers: { 'x-correlation-id': 'lvl-404' } });
+      const requestLines = (id: string) =>
+        warnOnly.logs.withRequestId(id).filter((line) => line.evt === 'http_request');
+      expect(requestLines('lvl-ok')).toEqual([]);
+      expect(requestLines('lvl-404')).toMatchObject([{ level: 'warn' }]);
+    } finally {
+      await warnOnly.close();
+    }
+  });
+
   it('logs only failing and slow requests by default, yet counts every request', async () => {
     const quiet = await createTestApp({ env: { ACCESS_LOG: undefined } });
     try {

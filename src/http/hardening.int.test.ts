@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/harness.js';
+import { trpcCall } from '../../test/trpc-call.js';
 import { auditEvents } from '../db/schema/index.js';
 import { createResponseHeaders } from './edge/security-headers.js';
 
@@ -13,9 +14,6 @@ beforeAll(async () => {
   t = await createTestApp({ env: { CORS_ORIGINS: `${ALLOWED},https://www.linguamate.test` } });
 });
 afterAll(() => t.close());
-
-const trpcQuery = (path: string, input: unknown) =>
-  `/api/trpc/${path}?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { json: input } }))}`;
 
 describe('CORS', () => {
   it('answers an allowed preflight with the origin, credentials and a cache age', async () => {
@@ -61,6 +59,29 @@ describe('CORS', () => {
   });
 });
 
+describe('CORS open to any origin (CORS_ORIGINS=*, refused in production)', () => {
+  it('answers every origin with *, never with credentials', async () => {
+    const open = await createTestApp({ env: { CORS_ORIGINS: '*' } });
+    try {
+      const origin = 'https://anywhere.example';
+      const preflight = await open.request('/api/trpc/auth.login?batch=1', {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST' },
+      });
+      const simple = await open.request('/api/info', { headers: { origin } });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+      expect(simple.headers.get('access-control-expose-headers')).toContain('x-correlation-id');
+      for (const response of [preflight, simple]) {
+        expect(response.headers.get('access-control-allow-origin')).toBe('*');
+        expect(response.headers.get('access-control-allow-credentials')).toBeNull();
+      }
+    } finally {
+      await open.close();
+    }
+  });
+});
+
 describe('security headers', () => {
   const expectHardened = (response: Response, where: string) => {
     expect(response.headers.get('content-security-policy'), where).toBe(
@@ -85,17 +106,6 @@ describe('security headers', () => {
       ['/api/health/ready'],
       ['/api/health'],
       ['/metrics'],
-      [trpcQuery('lessons.getAll', { language: 'fr' })],
-      [trpcQuery('lessons.getById', { id: 'missing' })],
-      [trpcQuery('user.get', {})],
-      [
-        '/api/trpc/example.hi?batch=1',
-        {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: '{"0":{"json":{"name":"x"}}}',
-        },
-      ],
       ['/api/webhooks/revenuecat', { method: 'POST', body: '{}' }],
       ['/api/nothing-here'],
       ['/elsewhere'],
@@ -104,6 +114,16 @@ describe('security headers', () => {
       const response = await fetch(`${base}${path}`, init);
       expectHardened(response, `${init?.method ?? 'GET'} ${path} (${response.status})`);
       await response.arrayBuffer();
+    }
+    const calls: [string, unknown][] = [
+      ['lessons.getAll', { language: 'fr' }],
+      ['lessons.getById', { id: 'missing' }],
+      ['user.get', {}],
+      ['example.hi', { name: 'x' }],
+    ];
+    for (const [path, input] of calls) {
+      const { response } = await trpcCall(base, path, input);
+      expectHardened(response, `tRPC ${path} (${response.status})`);
     }
   });
 
@@ -131,34 +151,24 @@ describe('security headers', () => {
 
 describe('request size limits', () => {
   it('refuses a tRPC batch above the maximum size', async () => {
-    const paths = Array.from({ length: 21 }, () => 'lessons.getById').join(',');
-    const input = Object.fromEntries(
-      Array.from({ length: 21 }, (_, index) => [index, { json: { id: 'alphabet-basics' } }]),
-    );
-    const response = await t.request(
-      `/api/trpc/${paths}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`,
-    );
+    const calls = (count: number) =>
+      Array.from({ length: count }, (): [string, unknown] => ['lessons.getById', { id: 'alphabet-basics' }]);
+    const response = await trpcCall(t, calls(21));
     expect(response.status).toBe(400);
-    const ok = await t.request(
-      `/api/trpc/${Array.from({ length: 20 }, () => 'lessons.getById').join(',')}?batch=1&input=${encodeURIComponent(
-        JSON.stringify(
-          Object.fromEntries(
-            Array.from({ length: 20 }, (_, index) => [index, { json: { id: 'alphabet-basics' } }]),
-          ),
-        ),
-      )}`,
-    );
+    const ok = await trpcCall(t, calls(20));
     expect(ok.status).toBe(200);
   });
 
   it('refuses an oversized JSON body with 413 from its declared length', async () => {
-    const response = await t.request('/api/trpc/example.hi?batch=1', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-correlation-id': 'big-1' },
-      body: JSON.stringify({ 0: { json: { name: 'x'.repeat(200_000) } } }),
-    });
-    expect(response.status).toBe(413);
-    expect(await response.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', requestId: 'big-1' });
+    // Over a socket: fetch declares the Content-Length, which a body handed to app.request lacks.
+    const answer = await trpcCall(
+      await t.listen(),
+      'example.hi',
+      { name: 'x'.repeat(200_000) },
+      { headers: { 'x-correlation-id': 'big-1' } },
+    );
+    expect(answer.status).toBe(413);
+    expect(answer.body).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', requestId: 'big-1' });
   });
 
   it('stops reading a chunked body that grows past the limit, before it ends', async () => {

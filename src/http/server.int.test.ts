@@ -5,6 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/harness.js';
+import { trpcCall } from '../../test/trpc-call.js';
 import { projectRoot } from '../lib/project-root.js';
 import { serverLimitsFrom, startHttpServer } from './server.js';
 
@@ -17,6 +18,29 @@ const serve = (t: TestApp) =>
     log: t.deps.log,
     limits: serverLimitsFrom(t.deps.env),
   });
+
+describe('listening', () => {
+  it('on an IPv6 address, names it in brackets in its URL and serves there', async () => {
+    const t = await createTestApp();
+    try {
+      const http = await startHttpServer({
+        app: t.app,
+        port: 0,
+        host: '::1',
+        log: t.deps.log,
+        limits: serverLimitsFrom(t.deps.env),
+      });
+      try {
+        expect(http.url).toMatch(/^http:\/\/\[::1\]:\d+$/);
+        expect((await fetch(`${http.url}/api/health/live`)).status).toBe(200);
+      } finally {
+        await http.close(1_000);
+      }
+    } finally {
+      await t.close();
+    }
+  });
+});
 
 describe('graceful shutdown', () => {
   it('finishes an in-flight request, then refuses new connections', async () => {
@@ -99,11 +123,8 @@ describe('the server process', () => {
       const url = lines.find((line) => line.url)!.url!;
 
       expect((await fetch(`${url}/api/health/ready`)).status).toBe(200);
-      const lessons = await fetch(
-        `${url}/api/trpc/lessons.getAll?batch=1&input=${encodeURIComponent('{"0":{"json":{}}}')}`,
-      );
-      const [result] = (await lessons.json()) as [{ result: { data: { json: unknown[] } } }];
-      expect(result.result.data.json.length).toBeGreaterThan(40);
+      const lessons = await trpcCall(url, 'lessons.getAll', {});
+      expect((lessons.results[0] as unknown[]).length).toBeGreaterThan(40);
 
       child.kill('SIGTERM');
       expect(await exited).toBe(0);

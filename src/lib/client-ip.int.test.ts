@@ -10,11 +10,17 @@ afterAll(async () => {
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
 });
 
-async function serverTrusting(trustedProxies: string[]) {
+async function serverTrusting(trustedProxies: string[], hostname = '127.0.0.1') {
   const resolve = createClientIpResolver(trustedProxies);
-  const app = new Hono().get('/ip', (c) => c.json({ ip: resolve(c) }));
+  const app = new Hono<{ Variables: { clientIp?: string } }>()
+    .get('/ip', (c) => c.json({ ip: resolve(c) }))
+    // Whoever resolves first (rate limits, then the access log, …) decides for the rest of the request.
+    .get('/ip/kept', (c) => {
+      c.set('clientIp', '192.0.2.99');
+      return c.json({ ip: resolve(c) });
+    });
   const server = await new Promise<ServerType>((ready) => {
-    const instance = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => ready(instance));
+    const instance = serve({ fetch: app.fetch, port: 0, hostname }, () => ready(instance));
   });
   servers.push(server);
   const { port } = server.address() as AddressInfo;
@@ -45,6 +51,17 @@ describe('createClientIpResolver', () => {
 
     const { ipFor: throughTwoProxies } = await serverTrusting(['loopback', '10.0.0.0/8']);
     expect(await throughTwoProxies('198.51.100.1, 10.1.2.3')).toBe('198.51.100.1');
+  });
+
+  it('gives an IPv4 client of a dual-stack socket its IPv4 address', async () => {
+    const { ipFor } = await serverTrusting([], '::');
+    expect(await ipFor()).toBe('127.0.0.1');
+  });
+
+  it('answers what the request already resolved', async () => {
+    const { app } = await serverTrusting([]);
+    const response = await app.request('/ip/kept');
+    expect(await response.json()).toEqual({ ip: '192.0.2.99' });
   });
 
   it('is null without a socket, whatever the headers say', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createUser, type TestUser } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
+import { trpcCall } from '../../test/trpc-call.js';
 import { RATE_LIMIT_POLICIES } from '../lib/rate-limit/policies.js';
 import { appRouter } from './router.js';
 
@@ -164,18 +165,11 @@ function casesOf(path: string, procedure: Procedure): Case[] {
 
 async function send(call: Case): Promise<number> {
   const caller = call.path.startsWith('admin.') ? admin : user;
-  const body = JSON.stringify({ 0: { json: call.input } });
-  const headers = { authorization: caller.authorization };
-  const response =
-    call.type === 'query'
-      ? await t.request(`/api/trpc/${call.path}?batch=1&input=${encodeURIComponent(body)}`, { headers })
-      : await t.request(`/api/trpc/${call.path}?batch=1`, {
-          method: 'POST',
-          headers: { ...headers, 'content-type': 'application/json' },
-          body,
-        });
-  await response.arrayBuffer();
-  return response.status;
+  const answer = await trpcCall(t, call.path, call.input, {
+    type: call.type,
+    headers: { authorization: caller.authorization },
+  });
+  return answer.status;
 }
 
 describe('inputs at their bounds', () => {

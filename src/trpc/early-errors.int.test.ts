@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/harness.js';
+import { type TrpcAnswer, trpcCall } from '../../test/trpc-call.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -13,56 +14,79 @@ interface ErrorEnvelope {
   };
 }
 
-const input = (value: unknown) => encodeURIComponent(JSON.stringify(value));
-
 /**
  * Requests tRPC refuses before any procedure (and so before the context) exists. Each must still be a
  * JSON answer whose error carries our code and the request's correlation id.
  */
-const refusedEarly: [what: string, status: number, errorCode: string, path: string, init?: RequestInit][] = [
+const refusedEarly: [
+  what: string,
+  status: number,
+  errorCode: string,
+  send: (headers: Headers) => Promise<TrpcAnswer>,
+][] = [
   [
     'a batch over TRPC_MAX_BATCH_SIZE',
     400,
     'BAD_REQUEST',
-    `/api/trpc/${Array.from({ length: 21 }, () => 'lessons.getAll').join(',')}?batch=1&input=${input({})}`,
+    (headers) =>
+      trpcCall(
+        t,
+        Array.from({ length: 21 }, () => ['lessons.getAll', {}] as const),
+        { headers },
+      ),
   ],
-  ['a malformed input parameter', 400, 'BAD_REQUEST', '/api/trpc/lessons.getAll?batch=1&input=%7Bnot-json'],
-  ['a query sent as POST', 405, 'METHOD_NOT_ALLOWED', '/api/trpc/lessons.getAll?batch=1', postJson('{}')],
-  ['a mutation sent as GET', 405, 'METHOD_NOT_ALLOWED', `/api/trpc/auth.login?batch=1&input=${input({})}`],
-  ['an unknown procedure', 404, 'NOT_FOUND', `/api/trpc/no.such.procedure?batch=1&input=${input({})}`],
+  [
+    'a malformed input parameter',
+    400,
+    'BAD_REQUEST',
+    (headers) => trpcCall(t, 'lessons.getAll', undefined, { headers, rawBatch: '{not-json' }),
+  ],
+  [
+    'a query sent as POST',
+    405,
+    'METHOD_NOT_ALLOWED',
+    (headers) => trpcCall(t, 'lessons.getAll', {}, { headers, type: 'mutation' }),
+  ],
+  [
+    'a mutation sent as GET',
+    405,
+    'METHOD_NOT_ALLOWED',
+    (headers) => trpcCall(t, 'auth.login', {}, { headers, type: 'query' }),
+  ],
+  ['an unknown procedure', 404, 'NOT_FOUND', (headers) => trpcCall(t, 'no.such.procedure', {}, { headers })],
   [
     'a body that is not JSON',
     415,
     'UNSUPPORTED_MEDIA_TYPE',
-    '/api/trpc/auth.login?batch=1',
-    { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' },
+    (headers) =>
+      trpcCall(t, 'auth.login', undefined, {
+        headers: { ...headers, 'content-type': 'text/plain' },
+        rawBatch: 'hello',
+      }),
   ],
-  ['malformed JSON in a body', 400, 'BAD_REQUEST', '/api/trpc/auth.login?batch=1', postJson('{"0":')],
+  [
+    'malformed JSON in a body',
+    400,
+    'BAD_REQUEST',
+    (headers) => trpcCall(t, 'auth.login', undefined, { headers, rawBatch: '{"0":' }),
+  ],
 ];
 
-function postJson(body: string): RequestInit {
-  return { method: 'POST', headers: { 'content-type': 'application/json' }, body };
-}
+type Headers = Record<string, string>;
 
 describe('errors tRPC raises before a procedure runs', () => {
-  it.each(refusedEarly)(
-    '%s: %i JSON with our code and the request id',
-    async (_what, status, code, path, init) => {
-      const requestId = `early-${status}-${code}`;
-      const response = await t.request(path, {
-        ...init,
-        headers: { ...(init?.headers as Record<string, string>), 'x-correlation-id': requestId },
-      });
-      expect(response.status).toBe(status);
-      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-      expect(response.headers.get('x-correlation-id')).toBe(requestId);
-      const body = (await response.json()) as ErrorEnvelope | ErrorEnvelope[];
-      const errors = Array.isArray(body) ? body : [body];
-      expect(errors.length).toBeGreaterThan(0);
-      for (const { error } of errors) {
-        expect(error.json.data).toMatchObject({ errorCode: code, requestId, httpStatus: status });
-        expect(error.json.message).not.toMatch(/\n\s+at /);
-      }
-    },
-  );
+  it.each(refusedEarly)('%s: %i JSON with our code and the request id', async (_what, status, code, send) => {
+    const requestId = `early-${status}-${code}`;
+    const { response } = await send({ 'x-correlation-id': requestId });
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(response.headers.get('x-correlation-id')).toBe(requestId);
+    const body = (await response.json()) as ErrorEnvelope | ErrorEnvelope[];
+    const errors = Array.isArray(body) ? body : [body];
+    expect(errors.length).toBeGreaterThan(0);
+    for (const { error } of errors) {
+      expect(error.json.data).toMatchObject({ errorCode: code, requestId, httpStatus: status });
+      expect(error.json.message).not.toMatch(/\n\s+at /);
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, type TestUser } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
+import { trpcCall, type TrpcAnswer as WireAnswer } from '../../test/trpc-call.js';
 
 /**
  * Hostile input against every search, filter and free-text input, over HTTP through the whole stack.
@@ -20,7 +21,7 @@ beforeAll(async () => {
   bob = await createUser(t, { name: 'Bob Original' });
   // Audit rows of two users, so an admin filter that leaked would have rows to leak.
   for (const user of [alice, bob]) {
-    const response = await mutate('auth.updateProfile', JSON.stringify({ bio: 'seed' }), user.authorization);
+    const response = await call('auth.updateProfile', JSON.stringify({ bio: 'seed' }), user.authorization);
     expect(response.status).toBe(200);
   }
 });
@@ -76,34 +77,25 @@ interface TrpcAnswer {
   errorCode: string | undefined;
 }
 
-async function answerOf(response: Response): Promise<TrpcAnswer> {
-  const text = await response.text();
-  const parsed = JSON.parse(text) as unknown;
-  const base = { status: response.status, contentType: response.headers.get('content-type'), text };
-  if (!Array.isArray(parsed)) {
-    // Refused before tRPC (body limit, batch cap): the plain error envelope.
-    return { ...base, data: undefined, errorCode: (parsed as { code?: string }).code };
-  }
-  const [item] = parsed as [
-    { result?: { data: { json: unknown } }; error?: { json: { data: { errorCode: string } } } },
-  ];
-  return { ...base, data: item?.result?.data.json, errorCode: item?.error?.json.data.errorCode };
+function answerOf(wire: WireAnswer): TrpcAnswer {
+  if (wire.body === undefined) throw new Error(`not JSON (${wire.status}): ${wire.text.slice(0, 300)}`);
+  const [item] = wire.items;
+  return {
+    status: wire.status,
+    contentType: wire.response.headers.get('content-type'),
+    text: wire.text,
+    data: item?.result?.data.json,
+    // Refused before tRPC (body limit, batch cap): the code of the plain error envelope.
+    errorCode: item ? item.error?.json.data.errorCode : wire.codes[0],
+  };
 }
 
-/** A query with `inputJson` sent verbatim as the batch input (not re-serialised, so keys stay as written). */
-function query(path: string, inputJson: string, authorization?: string): Promise<Response> {
-  const batch = `{"0":{"json":${inputJson}}}`;
-  return t.request(`/api/trpc/${path}?batch=1&input=${encodeURIComponent(batch)}`, {
-    headers: authorization ? { authorization } : {},
-  });
-}
-
-function mutate(path: string, inputJson: string, authorization?: string): Promise<Response> {
-  return t.request(`/api/trpc/${path}?batch=1`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
-    body: `{"0":{"json":${inputJson}}}`,
-  });
+/**
+ * `inputJson` sent verbatim as the batch input (not re-serialised, so keys stay as written); GET or POST as
+ * the procedure is a query or a mutation.
+ */
+function call(path: string, inputJson: string, authorization?: string): Promise<WireAnswer> {
+  return trpcCall(t, path, inputJson, { rawInput: true, headers: authorization ? { authorization } : {} });
 }
 
 /** A refusal or a normal answer: never a fault. `normal` lists the non-2xx statuses that are expected. */
@@ -122,7 +114,7 @@ describe('lessons.getAll filters', () => {
     '%s: hostile values are refused or match nothing',
     async (field) => {
       for (const [name, value] of HOSTILE_VALUES) {
-        const answer = await answerOf(await query('lessons.getAll', `{"${field}":${value}}`));
+        const answer = answerOf(await call('lessons.getAll', `{"${field}":${value}}`));
         expectHandled(answer);
         if (answer.status === 200) {
           // The only lessons a filter may return are lessons with exactly that value.
@@ -138,11 +130,11 @@ describe('lessons.getAll filters', () => {
   );
 
   it('ignores prototype-pollution keys at the top level and beside a real filter', async () => {
-    const all = await answerOf(await query('lessons.getAll', '{}'));
-    const polluted = await answerOf(await query('lessons.getAll', `{${POLLUTION_KEYS}}`));
+    const all = answerOf(await call('lessons.getAll', '{}'));
+    const polluted = answerOf(await call('lessons.getAll', `{${POLLUTION_KEYS}}`));
     expectHandled(polluted);
     if (polluted.status === 200) expect(polluted.data).toEqual(all.data);
-    const filtered = await answerOf(await query('lessons.getAll', `{${POLLUTION_KEYS},"language":"es"}`));
+    const filtered = answerOf(await call('lessons.getAll', `{${POLLUTION_KEYS},"language":"es"}`));
     expectHandled(filtered);
     if (filtered.status === 200) {
       expect((filtered.data as { language: string }[]).every((lesson) => lesson.language === 'es')).toBe(
@@ -155,11 +147,11 @@ describe('lessons.getAll filters', () => {
 describe('lessons.getById', () => {
   it('answers hostile ids with 400 or 404, never a lesson and never a fault', async () => {
     for (const [, value] of HOSTILE_VALUES) {
-      const answer = await answerOf(await query('lessons.getById', `{"id":${value}}`));
+      const answer = answerOf(await call('lessons.getById', `{"id":${value}}`));
       expectHandled(answer, [404]);
       expect(answer.status).not.toBe(200);
     }
-    const polluted = await answerOf(await query('lessons.getById', `{${POLLUTION_KEYS},"id":"' OR 1=1 --"}`));
+    const polluted = answerOf(await call('lessons.getById', `{${POLLUTION_KEYS},"id":"' OR 1=1 --"}`));
     expectHandled(polluted, [404]);
     expect(polluted.status).not.toBe(200);
   });
@@ -167,7 +159,7 @@ describe('lessons.getById', () => {
 
 describe('admin.auditEvents filters', () => {
   const auditQuery = async (inputJson: string) =>
-    answerOf(await query('admin.auditEvents', inputJson, admin.authorization));
+    answerOf(await call('admin.auditEvents', inputJson, admin.authorization));
   type Events = { events: { event: string; actorUserId: string | null; createdAt: string }[] };
 
   it('answers hostile event names with 400 or only events of that (nonexistent) name', async () => {
@@ -244,9 +236,7 @@ describe('user.update', () => {
 
   it.each(fields)('%s: hostile values are refused or stored verbatim for the caller only', async (field) => {
     for (const [name, value] of HOSTILE_VALUES) {
-      const answer = await answerOf(
-        await mutate('user.update', `{"${field}":${value}}`, alice.authorization),
-      );
+      const answer = answerOf(await call('user.update', `{"${field}":${value}}`, alice.authorization));
       expectHandled(answer);
       if (answer.status === 200) {
         const profile = answer.data as Profile & Record<string, unknown>;
@@ -254,21 +244,19 @@ describe('user.update', () => {
         expect(profile[field], `${field} = ${name}`).toBe((JSON.parse(value) as string).trim());
       }
     }
-    const other = await answerOf(await query('user.get', '{}', bob.authorization));
+    const other = answerOf(await call('user.get', '{}', bob.authorization));
     expect((other.data as Profile).name).toBe('Bob Original');
   });
 
   it('refuses hostile list items and settings, or stores them verbatim', async () => {
     for (const [name, value] of HOSTILE_VALUES) {
-      const goals = await answerOf(
-        await mutate('user.update', `{"learningGoals":[${value}]}`, alice.authorization),
-      );
+      const goals = answerOf(await call('user.update', `{"learningGoals":[${value}]}`, alice.authorization));
       expectHandled(goals);
       if (goals.status === 200) {
         expect((goals.data as Profile).learningGoals, name).toEqual([(JSON.parse(value) as string).trim()]);
       }
-      const settings = await answerOf(
-        await mutate('user.update', `{"settings":{"reminderTime":${value}}}`, alice.authorization),
+      const settings = answerOf(
+        await call('user.update', `{"settings":{"reminderTime":${value}}}`, alice.authorization),
       );
       expect(settings.status, name).toBe(400);
     }
@@ -276,7 +264,7 @@ describe('user.update', () => {
 
   it('drops prototype-pollution keys at the top level and in nested objects', async () => {
     const input = `{${POLLUTION_KEYS},"name":"Proto Test","settings":{${POLLUTION_KEYS},"darkMode":true}}`;
-    const answer = await answerOf(await mutate('user.update', input, alice.authorization));
+    const answer = answerOf(await call('user.update', input, alice.authorization));
     expectHandled(answer);
     if (answer.status === 200) {
       const profile = answer.data as Profile & { settings: Record<string, unknown> };
@@ -297,12 +285,8 @@ describe('superjson envelopes', () => {
       '{"__proto__":{"json":{"name":"x"}},"0":{"json":{"name":"x"}}}',
     ];
     for (const body of envelopes) {
-      const response = await t.request('/api/trpc/example.hi?batch=1', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body,
-      });
-      expect(response.status, `${body}: ${await response.clone().text()}`).toBeLessThan(500);
+      const answer = await trpcCall(t, 'example.hi', undefined, { rawBatch: body });
+      expect(answer.status, `${body}: ${answer.text}`).toBeLessThan(500);
     }
   });
 });
@@ -311,7 +295,7 @@ describe('auth.login', () => {
   it('never signs anyone in with injected credentials', async () => {
     const statuses: number[] = [];
     const attempt = async (email: string, password: string) => {
-      const answer = await answerOf(await mutate('auth.login', `{"email":${email},"password":${password}}`));
+      const answer = answerOf(await call('auth.login', `{"email":${email},"password":${password}}`));
       // 401 is the normal answer to wrong credentials; 429 when the login budgets run out.
       expectHandled(answer, [401, 429]);
       statuses.push(answer.status);
@@ -335,19 +319,19 @@ describe('user text is data, not markup', () => {
     const user = await createUser(t);
     const displayName = '<script>alert(1)</script>';
     const bio = `<img src=x onerror="alert('x')"> & </textarea><svg onload=alert(1)>`;
-    const response = await mutate(
+    const response = await call(
       'auth.updateProfile',
       JSON.stringify({ displayName, bio }),
       user.authorization,
     );
-    const answer = await answerOf(response);
+    const answer = answerOf(response);
     expect(answer.status).toBe(200);
     expect(answer.contentType).toMatch(/^application\/json/);
     expect(answer.data).toMatchObject({ displayName, bio });
     // Escaped only as JSON requires, not HTML-encoded (the API never renders HTML).
     expect(answer.text).toContain(JSON.stringify(displayName));
 
-    const read = await answerOf(await query('user.get', '{}', user.authorization));
+    const read = answerOf(await call('user.get', '{}', user.authorization));
     expect(read.contentType).toMatch(/^application\/json/);
     expect(read.data).toMatchObject({ displayName, bio });
   });

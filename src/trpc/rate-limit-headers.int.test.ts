@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/harness.js';
-import { postBatch } from '../../test/trpc-http.js';
+import { trpcCall } from '../../test/trpc-call.js';
 import type { PolicyOverrides } from '../lib/rate-limit/limiter.js';
 
 /** The HTTP side of tRPC rate limits: headers written by app.ts, client IPs behind trusted proxies. */
@@ -28,7 +28,7 @@ const rateLimitHeadersOf = (response: Response) =>
 describe('rate limit headers on tRPC responses', () => {
   it('carries RateLimit-* on every answer and Retry-After on the 429', async () => {
     const { base } = await appWith({ default: { points: 2, durationSeconds: 60 } });
-    const first = await postBatch(base, [hi]);
+    const first = await trpcCall(base, [hi]);
     expect(rateLimitHeadersOf(first.response)).toMatchObject({
       'ratelimit-limit': '2',
       'ratelimit-remaining': '1',
@@ -38,8 +38,8 @@ describe('rate limit headers on tRPC responses', () => {
     expect(reset).toBeGreaterThan(0);
     expect(reset).toBeLessThanOrEqual(60);
 
-    await postBatch(base, [hi]);
-    const refused = await postBatch(base, [hi]);
+    await trpcCall(base, [hi]);
+    const refused = await trpcCall(base, [hi]);
     expect(refused.response.status).toBe(429);
     expect(refused.codes).toEqual(['RATE_LIMITED']);
     expect(refused.items[0]?.error?.json.data.requestId).toBe(
@@ -55,7 +55,7 @@ describe('rate limit headers on tRPC responses', () => {
   it('describes the tightest policy of a batch', async () => {
     const { base } = await appWith({ default: { points: 10 }, 'login-ip': { points: 2 } });
     const login: [string, unknown] = ['auth.login', { email: 'not-an-email', password: 'x' }];
-    const batch = await postBatch(base, [hi, login, hi]);
+    const batch = await trpcCall(base, [hi, login, hi]);
     expect(batch.codes).toEqual(['OK', 'VALIDATION_ERROR', 'OK']);
     expect(rateLimitHeadersOf(batch.response)).toMatchObject({
       'ratelimit-limit': '2',
@@ -63,9 +63,24 @@ describe('rate limit headers on tRPC responses', () => {
     });
   });
 
+  it('of policies with as many points left, describes the one that resets last', async () => {
+    const { base } = await appWith({
+      default: { points: 5, durationSeconds: 60 },
+      'login-ip': { points: 5, durationSeconds: 600 },
+    });
+    const login: [string, unknown] = ['auth.login', { email: 'not-an-email', password: 'x' }];
+    const batch = await trpcCall(base, [hi, login]);
+    expect(batch.codes).toEqual(['OK', 'VALIDATION_ERROR']);
+    expect(rateLimitHeadersOf(batch.response)).toMatchObject({
+      'ratelimit-limit': '5',
+      'ratelimit-remaining': '4',
+    });
+    expect(Number(batch.response.headers.get('ratelimit-reset'))).toBeGreaterThan(60);
+  });
+
   it('includes a per-account budget spent inside the service', async () => {
     const { base } = await appWith({ 'email-code-account': { points: 3 } });
-    const reset = await postBatch(base, [['auth.requestPasswordReset', { email: 'someone@example.com' }]]);
+    const reset = await trpcCall(base, 'auth.requestPasswordReset', { email: 'someone@example.com' });
     expect(reset.codes).toEqual(['OK']);
     expect(rateLimitHeadersOf(reset.response)).toMatchObject({
       'ratelimit-limit': '3',
@@ -75,7 +90,8 @@ describe('rate limit headers on tRPC responses', () => {
 });
 
 describe('client IP behind proxies', () => {
-  const fromClient = (base: string, ip: string) => postBatch(base, [hi], { 'x-forwarded-for': ip });
+  const fromClient = (base: string, ip: string) =>
+    trpcCall(base, [hi], { headers: { 'x-forwarded-for': ip } });
 
   it('counts per X-Forwarded-For client when the peer is a trusted proxy', async () => {
     const { base } = await appWith({ default: { points: 1 } }, { TRUSTED_PROXIES: '127.0.0.1' });

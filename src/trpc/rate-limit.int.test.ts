@@ -3,7 +3,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createUser } from '../../test/factories.js';
 import { createTestApp, type TestApp, unique, usingRedis } from '../../test/harness.js';
 import { startTcpProxy } from '../../test/tcp-proxy.js';
-import { postBatch } from '../../test/trpc-http.js';
+import { trpcCall } from '../../test/trpc-call.js';
 import type { PolicyOverrides } from '../lib/rate-limit/limiter.js';
 
 const apps: TestApp[] = [];
@@ -20,7 +20,7 @@ async function appWith(policies: PolicyOverrides, options: Parameters<typeof cre
 const hi = (name = 'x'): [string, unknown] => ['example.hi', { name }];
 const codesOf = async (base: string, times: number, headers: Record<string, string> = {}) => {
   const codes: string[] = [];
-  for (let i = 0; i < times; i++) codes.push(...(await postBatch(base, [hi()], headers)).codes);
+  for (let i = 0; i < times; i++) codes.push(...(await trpcCall(base, [hi()], { headers })).codes);
   return codes;
 };
 
@@ -29,7 +29,7 @@ describe('tRPC rate limits', () => {
     const { t, base } = await appWith({ default: { points: 3 } });
     expect(await codesOf(base, 3)).toEqual(['OK', 'OK', 'OK']);
 
-    const refused = await postBatch(base, [hi()], { 'x-correlation-id': 'rate-limit-test-1' });
+    const refused = await trpcCall(base, [hi()], { headers: { 'x-correlation-id': 'rate-limit-test-1' } });
     expect(refused.response.status).toBe(429);
     const error = refused.items[0]?.error?.json;
     expect(error?.data).toMatchObject({
@@ -61,7 +61,7 @@ describe('tRPC rate limits', () => {
     const { base } = await appWith({ default: { points: 4 }, 'login-ip': { points: 2 } });
     // Invalid login input: the limit is spent before the input is parsed, so no password is checked.
     const login: [string, unknown] = ['auth.login', { email: 'not-an-email', password: 'x' }];
-    const batch = await postBatch(base, [hi(), login, hi(), login, hi(), login]);
+    const batch = await trpcCall(base, [hi(), login, hi(), login, hi(), login]);
     const his = batch.codes.filter((_, index) => index % 2 === 0);
     const logins = batch.codes.filter((_, index) => index % 2 === 1);
     expect(his).toEqual(['OK', 'OK', 'OK']);
@@ -74,7 +74,7 @@ describe('tRPC rate limits', () => {
     const { base } = await appWith({ 'email-code-account': { points: 2 } });
     const email = `${unique('reset')}@example.com`;
     const reset = (address: string) =>
-      postBatch(base, [['auth.requestPasswordReset', { email: address }]]).then((answer) => answer.codes[0]);
+      trpcCall(base, 'auth.requestPasswordReset', { email: address }).then((answer) => answer.codes[0]);
     expect([await reset(email), await reset(email), await reset(email.toUpperCase())]).toEqual([
       'OK',
       'OK',

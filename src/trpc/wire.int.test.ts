@@ -1,6 +1,7 @@
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/harness.js';
+import { trpcCall } from '../../test/trpc-call.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -30,17 +31,13 @@ describe('tRPC wire format (httpBatchLink + superjson, as the app uses it)', () 
   });
 
   it('answers a mixed batch with 207 and a result or error per call', async () => {
-    const input = encodeURIComponent(
-      JSON.stringify({ 0: { json: { id: 'basic-greetings' } }, 1: { json: { id: 'nope' } } }),
-    );
-    const response = await t.request(`/api/trpc/lessons.getById,lessons.getById?batch=1&input=${input}`);
-    expect(response.status).toBe(207);
-    const body = (await response.json()) as [
-      { result: unknown },
-      { error: { json: { data: { httpStatus: number } } } },
-    ];
-    expect(body[0]).toHaveProperty('result.data.json.id', 'basic-greetings');
-    expect(body[1].error.json.data.httpStatus).toBe(404);
+    const answer = await trpcCall(t, [
+      ['lessons.getById', { id: 'basic-greetings' }],
+      ['lessons.getById', { id: 'nope' }],
+    ]);
+    expect(answer.status).toBe(207);
+    expect(answer.items[0]).toHaveProperty('result.data.json.id', 'basic-greetings');
+    expect(answer.items[1]?.error?.json.data.httpStatus).toBe(404);
   });
 
   it('surfaces typed errors to the client with the app error code', async () => {

@@ -57,6 +57,15 @@ describe('edge over a socket', () => {
     expect(repeated.headers['x-correlation-id']).toBe('first-1');
   });
 
+  it('does not take another header of the same length for one of its own', async () => {
+    // X-Forwarded-Host is as long as X-Correlation-ID, and comes first here.
+    const response = await rawRequest('/api/info', 'GET', [
+      ['X-Forwarded-Host', 'proxy.example'],
+      ['X-Correlation-ID', 'same-length-1'],
+    ]);
+    expect(response.headers['x-correlation-id']).toBe('same-length-1');
+  });
+
   it('answers a preflight sent with capitalised names', async () => {
     const response = await rawRequest('/api/trpc/auth.login?batch=1', 'OPTIONS', [
       ['Origin', ALLOWED],

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
+import { type TrpcAnswer, trpcCall } from '../../../test/trpc-call.js';
 import { type Database, openPglite } from '../../db/client.js';
 import { runMigrations } from '../../db/migrate.js';
 import { seedIfNeeded } from '../../db/seed/seed.js';
@@ -29,30 +30,24 @@ afterAll(async () => {
   await database.close();
 });
 
-const getLesson = (t: TestApp, id: string) =>
-  t.request(
-    `/api/trpc/lessons.getById?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { json: { id } } }))}`,
-  );
+const getLesson = (t: TestApp, id: string, headers: Record<string, string> = {}) =>
+  trpcCall(t, 'lessons.getById', { id }, { headers });
 
-const titleOf = async (response: Response) =>
-  ((await response.json()) as [{ result: { data: { json: { title: string } } } }])[0].result.data.json.title;
+const titleOf = (answer: TrpcAnswer) => (answer.results[0] as { title: string } | undefined)?.title;
 
 describe('whole-response cache for public reads', () => {
   it('serves a repeated read from cache, with Cache-Control and the request id of the new request', async () => {
     const first = await getLesson(cachedApp, 'basic-greetings');
-    expect(first.headers.get('cache-control')).toBe('public, max-age=60');
-    expect(await titleOf(first)).toBe('Basic Greetings');
+    expect(first.response.headers.get('cache-control')).toBe('public, max-age=60');
+    expect(titleOf(first)).toBe('Basic Greetings');
 
     await database.db.execute(sql`update lessons set title = 'Renamed' where id = 'basic-greetings'`);
 
-    const second = await cachedApp.request(
-      `/api/trpc/lessons.getById?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { json: { id: 'basic-greetings' } } }))}`,
-      { headers: { 'x-correlation-id': 'cached-2' } },
-    );
-    expect(second.headers.get('x-correlation-id')).toBe('cached-2');
-    expect(second.headers.get('cache-control')).toBe('public, max-age=60');
-    expect(await titleOf(second)).toBe('Basic Greetings');
-    expect(await titleOf(await getLesson(uncachedApp, 'basic-greetings'))).toBe('Renamed');
+    const second = await getLesson(cachedApp, 'basic-greetings', { 'x-correlation-id': 'cached-2' });
+    expect(second.response.headers.get('x-correlation-id')).toBe('cached-2');
+    expect(second.response.headers.get('cache-control')).toBe('public, max-age=60');
+    expect(titleOf(second)).toBe('Basic Greetings');
+    expect(titleOf(await getLesson(uncachedApp, 'basic-greetings'))).toBe('Renamed');
   });
 
   it('never caches an error answer', async () => {
@@ -61,17 +56,13 @@ describe('whole-response cache for public reads', () => {
       sql`insert into lessons (id, language, type, title, description, icon, difficulty, estimated_time_min, xp_reward)
           values ('added-later', 'es', 'vocabulary', 'Added Later', 'x', '📘', 'beginner', 5, 10)`,
     );
-    const response = await getLesson(cachedApp, 'added-later');
-    expect(response.status).toBe(200);
-    expect(await titleOf(response)).toBe('Added Later');
+    const answer = await getLesson(cachedApp, 'added-later');
+    expect(answer.status).toBe(200);
+    expect(titleOf(answer)).toBe('Added Later');
   });
 
   it('leaves mutations and non-cacheable procedures alone', async () => {
-    const response = await cachedApp.request('/api/trpc/example.hi?batch=1', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ 0: { json: { name: 'Ana' } } }),
-    });
+    const { response } = await trpcCall(cachedApp, 'example.hi', { name: 'Ana' });
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBeNull();
   });

@@ -86,6 +86,25 @@ describe('readiness when the database goes away', () => {
     }
   });
 
+  it('turns 503 naming migrations while committed ones are not applied', async () => {
+    const database = await openPglite(null);
+    const t = await createTestApp({ database });
+    try {
+      const response = await t.request('/api/health/ready');
+      expect(response.status).toBe(503);
+      const body = (await response.json()) as {
+        failing: string[];
+        checks: Record<string, { ok: boolean; error?: string }>;
+      };
+      expect(body.failing).toEqual(['migrations']);
+      expect(body.checks.postgres?.ok).toBe(true);
+      expect(body.checks.migrations?.error).toMatch(/^[1-9]\d* migration\(s\) pending$/);
+    } finally {
+      await t.close();
+      await database.close();
+    }
+  });
+
   it('turns 503 naming postgres when the embedded database is gone', async () => {
     const database = await openPglite(null);
     const t = await createTestApp({ database });

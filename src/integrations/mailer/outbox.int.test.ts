@@ -13,6 +13,7 @@ import {
   type MailOutcome,
 } from './outbox.js';
 import { createSmtpTransport, type SmtpTransport } from './smtp-transport.js';
+import type { MailTransport } from './types.js';
 
 const FROM = 'Linguamate <no-reply@linguamate.test>';
 
@@ -144,6 +145,24 @@ describe('mail outbox', () => {
     expect(abandoned.abandonedAt).toBeInstanceOf(Date);
     expect(server.stats.transactions - before).toBe(2);
     expect(outcomes).toEqual(['failed', 'abandoned']);
+  });
+
+  it('stores only a generic reason when a transport fails with something other than AppError', async () => {
+    const { dispatcher, address, logs } = scenario();
+    const { id } = await enqueueMail(db, mail(address()));
+    // A transport of another kind, whose errors may carry what must never be stored or logged.
+    const leaky: MailTransport = {
+      send: async () => {
+        throw new Error('connect to smtp://mailer:Pa55-SECRET@mx.internal failed');
+      },
+    };
+
+    expect(await dispatcher({ transport: leaky }).drainOnce()).toBe(0);
+    expect(await row(id)).toMatchObject({ attempts: 1, lastError: 'Mail transport failed', sentAt: null });
+    expect(logs.lines).toContainEqual(
+      expect.objectContaining({ msg: 'mail send failed', reason: 'Mail transport failed' }),
+    );
+    expect(logs.raw.join('\n')).not.toContain('Pa55-SECRET');
   });
 
   it('abandons a message older than a day without sending it', async () => {

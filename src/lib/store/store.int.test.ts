@@ -1,6 +1,8 @@
+import net, { type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { unique } from '../../../test/harness.js';
+import { closedPort } from '../../../test/ports.js';
 import { createLogger } from '../logger.js';
 import { createMemoryStore } from './memory-store.js';
 import { createRedisStore } from './redis-store.js';
@@ -90,5 +92,75 @@ describe.each(implementations)('%s store', (_name, open) => {
     await target.pubsub.publish(channel, 'ignored');
     await sleep(50);
     expect(received).toEqual(['hello']);
+  });
+
+  it('keeps a channel while any of its handlers is subscribed, apart from other channels', async () => {
+    const publisher = await make();
+    const subscriber = await make();
+    const target = publisher.kv.kind === 'memory' ? subscriber : publisher;
+    const [lessons, users] = [unique('channel'), unique('channel')];
+    const received: string[] = [];
+    const offFirst = await subscriber.pubsub.subscribe(lessons, (message) =>
+      received.push(`first ${message}`),
+    );
+    const offSecond = await subscriber.pubsub.subscribe(lessons, (message) =>
+      received.push(`second ${message}`),
+    );
+    const offOther = await subscriber.pubsub.subscribe(users, (message) => received.push(`other ${message}`));
+    await target.pubsub.publish(lessons, '1');
+    await target.pubsub.publish(users, '2');
+    await expect.poll(() => [...received].sort()).toEqual(['first 1', 'other 2', 'second 1']);
+
+    await offFirst();
+    await target.pubsub.publish(lessons, '3');
+    await expect.poll(() => received.filter((line) => line.endsWith(' 3'))).toEqual(['second 3']);
+
+    await offSecond();
+    await offOther();
+    await target.pubsub.publish(lessons, '4');
+    await target.pubsub.publish(users, '5');
+    await sleep(50);
+    expect(received.filter((line) => / [45]$/.test(line))).toEqual([]);
+  });
+});
+
+describe('Redis store without a Redis to talk to', () => {
+  const silent = createLogger({ level: 'silent', env: 'test' });
+
+  it('fails commands at once and gives up waiting, naming the last connection error', async () => {
+    const store = createRedisStore({ url: `redis://127.0.0.1:${await closedPort()}`, log: silent });
+    try {
+      await expect(store.kv.get('anything')).rejects.toThrow();
+      await expect(store.ready(300)).rejects.toThrow(/^Redis not reachable within 300 ms: .*ECONNREFUSED/);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('says only that it timed out when the server accepts but never answers', async () => {
+    const sockets: net.Socket[] = [];
+    const silentServer = net.createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silentServer.listen(0, '127.0.0.1', resolve));
+    const { port } = silentServer.address() as AddressInfo;
+    const store = createRedisStore({ url: `redis://127.0.0.1:${port}`, log: silent });
+    try {
+      await expect(store.ready(300)).rejects.toThrow(/^Redis not reachable within 300 ms$/);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silentServer.close(resolve));
+      await store.close();
+    }
+  });
+});
+
+describe.runIf(redisUrl)('Redis store with Redis', () => {
+  it('is ready at once when already connected', async () => {
+    const store = createRedisStore({ url: redisUrl!, log: createLogger({ level: 'silent', env: 'test' }) });
+    try {
+      await store.ready(5_000);
+      await expect(store.ready(0)).resolves.toBeUndefined();
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientWithToken, createUser } from '../../../test/factories.js';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
@@ -48,6 +49,30 @@ describe('admin.auditEvents', () => {
     expect(second.nextCursor).toBeNull();
     const ids = [...first.events, ...second.events].map((event) => event.id);
     expect(new Set(ids).size).toBe(3);
+  });
+
+  it('filters by severity and by a time range, bounds included', async () => {
+    const admin = await createUser(t, { role: 'admin' });
+    const carol = await createUser(t);
+    const audit = { db: t.deps.db, log: t.deps.log };
+    await recordAudit(audit, { event: 'profile_updated', severity: 'low', actorUserId: carol.user.id });
+    await sleep(5);
+    await recordAudit(audit, { event: 'password_changed', severity: 'high', actorUserId: carol.user.id });
+    const query = (filter: { severity?: 'low' | 'high'; from?: Date; to?: Date }) =>
+      admin.client.admin.auditEvents
+        .query({ actorUserId: carol.user.id, ...filter })
+        .then(({ events }) => events.map((event) => event.event));
+
+    const [changed, updated] = (await admin.client.admin.auditEvents.query({ actorUserId: carol.user.id }))
+      .events;
+    expect([changed?.event, updated?.event]).toEqual(['password_changed', 'profile_updated']);
+    expect(await query({ severity: 'high' })).toEqual(['password_changed']);
+    expect(await query({ severity: 'low' })).toEqual(['profile_updated']);
+    expect(await query({ from: changed!.createdAt })).toEqual(['password_changed']);
+    expect(await query({ to: updated!.createdAt })).toEqual(['profile_updated']);
+    expect(await query({ from: updated!.createdAt, to: changed!.createdAt, severity: 'low' })).toEqual([
+      'profile_updated',
+    ]);
   });
 
   it('pages through events written in one transaction without losing any', async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, TEST_PASSWORD } from '../../../test/factories.js';
 import { createTestApp, type TestApp, unique } from '../../../test/harness.js';
 import { startSmtpServer, type TestSmtpServer } from '../../../test/smtp-server.js';
-import { postBatch } from '../../../test/trpc-http.js';
+import { trpcCall } from '../../../test/trpc-call.js';
 import { RATE_LIMIT_POLICIES } from '../../lib/rate-limit/policies.js';
 import { accountKey, slowdownMs } from './lockout.js';
 
@@ -34,7 +34,12 @@ const owner = () => createUser(t, { email: `${unique('owner')}@${DOMAIN}` });
 
 /** One sign-in from `ip`; its answer's code (`OK` or the error code) and the raw response. */
 async function signIn(email: string, password: string, ip: string, target = base) {
-  const answer = await postBatch(target, [['auth.login', { email, password }]], { 'x-forwarded-for': ip });
+  const answer = await trpcCall(
+    target,
+    'auth.login',
+    { email, password },
+    { headers: { 'x-forwarded-for': ip } },
+  );
   return { code: answer.codes[0]!, response: answer.response };
 }
 
@@ -77,9 +82,7 @@ describe('sign-in lockout per account and address', () => {
     const code = codeIn(mail.text);
 
     const unlock = (value: string) =>
-      postBatch(base, [['auth.unlockAccount', { email: bob.user.email, code: value }]]).then(
-        (a) => a.codes[0],
-      );
+      trpcCall(base, 'auth.unlockAccount', { email: bob.user.email, code: value }).then((a) => a.codes[0]);
     expect(await unlock(code === '000000' ? '111111' : '000000')).toBe('BAD_REQUEST');
     expect(await unlock(code)).toBe('OK');
     expect(await unlock(code)).toBe('BAD_REQUEST');
@@ -117,14 +120,16 @@ describe('sign-in lockout per account and address', () => {
   it('lifts the locks when the owner resets the password', async () => {
     const carol = await owner();
     await failFrom(ATTACKER, carol.user.email, 5);
-    await postBatch(base, [['auth.requestPasswordReset', { email: carol.user.email }]]);
+    await trpcCall(base, 'auth.requestPasswordReset', { email: carol.user.email });
     // Two messages: the unlock code of the lock, then the reset code.
     await smtp.waitForMessage(carol.user.email, { nth: 2 });
     const reset = smtp.messagesTo(carol.user.email).find((mail) => mail.subject.startsWith('Reset'))!;
     const password = 'Fresh-Start-2049';
-    const answer = await postBatch(base, [
-      ['auth.resetPassword', { email: carol.user.email, code: codeIn(reset.text), password }],
-    ]);
+    const answer = await trpcCall(base, 'auth.resetPassword', {
+      email: carol.user.email,
+      code: codeIn(reset.text),
+      password,
+    });
     expect(answer.codes).toEqual(['OK']);
     expect((await signIn(carol.user.email, password, ATTACKER)).code).toBe('OK');
   });

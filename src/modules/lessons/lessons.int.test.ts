@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, type TrpcClient } from '../../../test/harness.js';
+import { trpcCall } from '../../../test/trpc-call.js';
+import { CONTENT_VERSION } from '../../db/seed/content/index.js';
 
 let t: TestApp;
 let client: TrpcClient;
@@ -57,10 +59,34 @@ describe('lessons.getAll', () => {
   });
 
   it('serves repeated reads from the shared cache with the same answer', async () => {
-    const first = await client.lessons.getAll.query({ language: 'de' });
-    const cachedKeys = await t.deps.kv.get(`cache:lessons:${await contentVersion()}:de:*:*`);
-    expect(cachedKeys).not.toBeNull();
-    expect(await client.lessons.getAll.query({ language: 'de' })).toEqual(first);
+    // Without the whole-response cache in front, so a repeated read reaches the service and its cache.
+    const uncached = await createTestApp({ env: { RESPONSE_CACHE_SECONDS: '0' } });
+    // A filter no other test reads: this test puts a sentinel under its key in the shared store.
+    const filter = { language: 'de', difficulty: 'beginner' };
+    const key = `cache:lessons:${CONTENT_VERSION}:de:*:beginner`;
+    const read = async () => {
+      const answer = await trpcCall(uncached, 'lessons.getAll', filter);
+      expect(answer.codes).toEqual(['OK']);
+      expect(answer.response.headers.get('cache-control')).toBeNull();
+      return answer.results[0];
+    };
+    try {
+      await uncached.deps.kv.delete(key);
+      const first = (await read()) as { language: string }[];
+      expect(first.length).toBeGreaterThan(0);
+      expect(first.every((lesson) => lesson.language === 'de')).toBe(true);
+      // The cache write does not hold up the answer: wait until it has landed.
+      await expect.poll(() => uncached.deps.kv.get(key)).not.toBeNull();
+      expect(await read()).toEqual(first);
+
+      // What the shared store holds is what the next read answers: the database is not asked.
+      const sentinel = [{ id: 'sentinel-from-the-shared-store', language: 'de' }];
+      await uncached.deps.kv.set(key, JSON.stringify(sentinel), 60_000);
+      expect(await read()).toEqual(sentinel);
+    } finally {
+      await uncached.deps.kv.delete(key);
+      await uncached.close();
+    }
   });
 
   it.each([
@@ -69,10 +95,8 @@ describe('lessons.getAll', () => {
     [{ language: "es' OR 1=1 --" }],
     [{ type: { $ne: null } }],
   ])('rejects bad filters with 400 and never a 500: %o', async (input) => {
-    const response = await t.request(
-      `/api/trpc/lessons.getAll?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { json: input } }))}`,
-    );
-    expect(response.status).toBe(400);
+    const answer = await trpcCall(t, 'lessons.getAll', input);
+    expect(answer.status).toBe(400);
   });
 });
 
@@ -91,7 +115,3 @@ describe('lessons.getById', () => {
     });
   });
 });
-
-async function contentVersion(): Promise<string> {
-  return (await import('../../db/seed/content/index.js')).CONTENT_VERSION;
-}

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../../test/factories.js';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { inProcessApi } from '../../../test/in-process.js';
+import { trpcCall } from '../../../test/trpc-call.js';
 import { entitlements, userStats } from '../../db/schema/index.js';
 
 let t: TestApp;
@@ -97,10 +98,8 @@ describe('user.canSendMessage and user.incrementMessageCount', () => {
     const { user, accessToken } = await signedIn();
     const responses = await Promise.all(
       Array.from({ length: 20 }, () =>
-        api.request('/api/trpc/user.incrementMessageCount?batch=1', {
-          method: 'POST',
-          headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ 0: { json: null } }),
+        trpcCall(t, 'user.incrementMessageCount', null, {
+          headers: { authorization: `Bearer ${accessToken}` },
         }),
       ),
     );
