@@ -57,7 +57,10 @@ export function createErrorHandler(log: Logger): ErrorHandler {
       const code = CODE_BY_STATUS.get(error.status) ?? 'BAD_REQUEST';
       return errorResponse(code, error.message || code);
     }
-    log.error({ err: loggableError(error) }, 'unhandled error');
+    log.error(
+      { err: loggableError(error) },
+      error instanceof AppError ? 'internal error' : 'unhandled error',
+    );
     return errorResponse('INTERNAL', INTERNAL_MESSAGE);
   };
 }
