@@ -15,7 +15,7 @@ import {
 } from './lib/rate-limit/limiter.js';
 import { createMemoryStore } from './lib/store/memory-store.js';
 import { createRedisStore } from './lib/store/redis-store.js';
-import type { KeyValueStore, PubSub, SharedStore } from './lib/store/types.js';
+import type { KeyValueStore, PubSub, RankingStore, SharedStore } from './lib/store/types.js';
 import { createKeyRing, type KeyRing } from './modules/auth/tokens.js';
 
 export const APP_VERSION: string = (
@@ -31,6 +31,10 @@ export interface Deps {
   store: SharedStore;
   kv: KeyValueStore;
   pubsub: PubSub;
+  /** Leaderboard rankings (Redis sorted sets, else in-process). */
+  rankings: RankingStore;
+  /** Prefix of the rankings' keys: `lb`, or one of a test's own so it ranks only its users. */
+  rankingNamespace: string;
   metrics: Metrics;
   /** Per-policy rate limiters on the shared store (Redis, else in-process). */
   rateLimits: RateLimits;
@@ -50,6 +54,8 @@ export interface DepsOverrides {
   mailer?: MailerOverrides;
   /** Tests: a key prefix of their own (budgets apart from other tests) and small policies. */
   rateLimits?: Pick<RateLimitsOptions, 'keyPrefix' | 'policies'>;
+  /** Tests: rankings of their own, so that a ranking holds only the users of their database. */
+  rankingNamespace?: string;
 }
 
 /** Opens the database and the shared store chosen by the environment. */
@@ -100,6 +106,8 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
     store,
     kv: store.kv,
     pubsub: store.pubsub,
+    rankings: store.rankings,
+    rankingNamespace: overrides.rankingNamespace ?? 'lb',
     metrics,
     rateLimits: createRateLimits({
       store,

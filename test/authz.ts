@@ -20,6 +20,12 @@ export const PUBLIC_PROCEDURES = new Set([
   'auth.unlockAccount',
   'lessons.getAll',
   'lessons.getById',
+  'leaderboard.get',
+  'leaderboard.getRankings',
+  'leaderboard.searchUsers',
+  'leaderboard.compareUsers',
+  'leaderboard.getGlobalStats',
+  'analytics.getLeaderboard',
 ]);
 
 type ProcedureType = 'query' | 'mutation' | 'subscription';

@@ -101,6 +101,8 @@ export interface TestAppOptions {
    * under a prefix of its own, so tests (and runs sharing one Redis) never spend each other's budgets.
    */
   rateLimits?: Pick<RateLimitsOptions, 'keyPrefix' | 'policies'>;
+  /** Rankings of the app's own (a leaderboard test on a database of its own), instead of the shared ones. */
+  rankingNamespace?: string;
 }
 
 /** Builds the real app on the real dependencies of this run, capturing its logs. */
@@ -111,6 +113,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     logDestination: logs,
     database,
     rateLimits: { keyPrefix: unique('rl'), ...options.rateLimits },
+    ...(options.rankingNamespace && { rankingNamespace: options.rankingNamespace }),
     ...(options.mailDomain && {
       mailer: { dispatcher: { onlyDomain: options.mailDomain, pollIntervalMs: 100 } },
     }),

@@ -5,7 +5,7 @@ import type { KeyValueStore } from './store/types.js';
 export interface CacheDeps {
   kv: KeyValueStore;
   log: Logger;
-  metrics: Metrics;
+  metrics: Pick<Metrics, 'cacheFallbacks'>;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { auditEvents } from '../modules/audit/router.js';
 import { authRouter } from '../modules/auth/router.js';
 import { exampleRouter } from '../modules/example/router.js';
+import { analyticsLeaderboardProcedure, leaderboardRouter } from '../modules/leaderboard/router.js';
 import { lessonsRouter } from '../modules/lessons/router.js';
 import { deleteAccountProcedure, exportDataProcedure } from '../modules/privacy/router.js';
 import { adminUsersRouter, usersRouter } from '../modules/users/router.js';
@@ -16,10 +17,10 @@ export const appRouter = router({
   user: mergeRouters(usersRouter, router({ exportData: exportDataProcedure })),
   lessons: lessonsRouter,
   chat: router({}),
-  analytics: router({}),
+  analytics: router({ getLeaderboard: analyticsLeaderboardProcedure }),
   learn: router({}),
   preferences: router({}),
-  leaderboard: router({}),
+  leaderboard: leaderboardRouter,
   dialogue: router({}),
   tutorData: router({}),
   admin: mergeRouters(router({ auditEvents }), adminUsersRouter),

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   check,
   date,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -113,25 +114,31 @@ export const lessonAttempts = pgTable(
   ],
 );
 
-/** The challenge set of one UTC day, shared by all users. */
+/**
+ * One user's challenge set for one of their local days, drawn when first asked for and kept, so that it
+ * does not change under them during the day.
+ */
 export const dailyChallenges = pgTable(
   'daily_challenges',
   {
-    date: date('date', { mode: 'string' }).primaryKey(),
+    userId: userIdRef(),
+    date: date('date', { mode: 'string' }).notNull(),
     challenges: jsonb('challenges').$type<DailyChallengeDefinition[]>().notNull(),
     totalXpReward: integer('total_xp_reward').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [check('daily_challenges_total_xp_reward_check', sql`${t.totalXpReward} >= 0`)],
+  (t) => [
+    primaryKey({ columns: [t.userId, t.date] }),
+    check('daily_challenges_total_xp_reward_check', sql`${t.totalXpReward} >= 0`),
+  ],
 );
 
+/** When a challenge of a user's day was completed: its XP is paid once, with the row. */
 export const userChallengeProgress = pgTable(
   'user_challenge_progress',
   {
     userId: userIdRef(),
-    date: date('date', { mode: 'string' })
-      .notNull()
-      .references(() => dailyChallenges.date, { onDelete: 'cascade' }),
+    date: date('date', { mode: 'string' }).notNull(),
     /** An id inside `daily_challenges.challenges`; jsonb elements cannot be foreign-key targets. */
     challengeId: text('challenge_id').notNull(),
     current: integer('current').notNull().default(0),
@@ -141,7 +148,11 @@ export const userChallengeProgress = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.userId, t.date, t.challengeId] }),
-    index('user_challenge_progress_date_idx').on(t.date),
+    foreignKey({
+      columns: [t.userId, t.date],
+      foreignColumns: [dailyChallenges.userId, dailyChallenges.date],
+      name: 'user_challenge_progress_daily_challenge_fk',
+    }).onDelete('cascade'),
     check('user_challenge_progress_current_check', sql`${t.current} >= 0`),
     check('user_challenge_progress_target_check', sql`${t.target} > 0`),
   ],

@@ -70,6 +70,8 @@ export const users = pgTable(
   },
   (t) => [
     uniqueIndex('users_email_idx').on(t.email),
+    // leaderboard.searchUsers: a prefix of the shown name, case-insensitive.
+    index('users_shown_name_idx').on(sql`lower(coalesce(${t.displayName}, ${t.name})) text_pattern_ops`),
     check(
       'users_email_check',
       sql`${t.email} = lower(${t.email}) and ${ruleCondition(t.email, USER_RULES.email)}`,

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { MemoryRankingStore } from './memory-rankings.js';
 import type { KeyValueStore, MessageHandler, PubSub, SharedStore } from './types.js';
 
 interface Entry {
@@ -103,12 +104,15 @@ export class MemoryPubSub implements PubSub {
 export function createMemoryStore(): SharedStore {
   const kv = new MemoryKeyValueStore();
   const pubsub = new MemoryPubSub();
+  const rankings = new MemoryRankingStore();
   return {
     kv,
     pubsub,
+    rankings,
     async close() {
       kv.close();
       pubsub.close();
+      rankings.clear();
     },
   };
 }

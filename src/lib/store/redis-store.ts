@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
+import { RedisRankingStore } from './redis-rankings.js';
 import type { KeyValueStore, MessageHandler, PubSub, SharedStore } from './types.js';
 
 /** Counter increment that sets the TTL only when the key is created, atomically. */
@@ -128,6 +129,7 @@ export function createRedisStore(
   return {
     redis,
     kv: new RedisKeyValueStore(redis),
+    rankings: new RedisRankingStore(redis),
     pubsub,
     ready: (timeoutMs) => waitUntilReady(redis, timeoutMs),
     async close() {

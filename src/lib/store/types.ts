@@ -30,8 +30,41 @@ export interface PubSub {
 
 export interface SharedStore {
   kv: KeyValueStore;
+  rankings: RankingStore;
   /** The Redis client, for the Redis implementation only: libraries that speak Redis themselves need it. */
   redis?: Redis;
   pubsub: PubSub;
   close(): Promise<void>;
+}
+
+/** A member of a ranking and its score. */
+export interface RankedEntry {
+  member: string;
+  score: number;
+}
+
+/**
+ * Rankings (Redis sorted sets): members ordered by score, highest first, members with equal scores by
+ * member, descending — Redis's own order, which the in-process implementation reproduces, so both modes
+ * answer the same ranks.
+ */
+export interface RankingStore {
+  /** Sets the scores of these members, adding those not yet ranked. */
+  setScores(key: string, entries: readonly RankedEntry[]): Promise<void>;
+  /** The entries at 0-based positions `offset` … `offset + limit - 1`. */
+  range(key: string, offset: number, limit: number): Promise<RankedEntry[]>;
+  /** A member's 0-based position and score, or null when it is not ranked. */
+  position(key: string, member: string): Promise<{ position: number; score: number } | null>;
+  /** The scores of these members, null for those not ranked. */
+  scores(key: string, members: readonly string[]): Promise<(number | null)[]>;
+  /** How many members are ranked. */
+  size(key: string): Promise<number>;
+  /**
+   * Replaces the whole ranking with these batches of entries, atomically for readers: they see the old
+   * ranking until the new one is complete. With `ttlMs` it expires by itself.
+   */
+  replace(key: string, batches: AsyncIterable<readonly RankedEntry[]>, ttlMs?: number): Promise<void>;
+  /** Sets when the ranking expires. */
+  expire(key: string, ttlMs: number): Promise<void>;
+  delete(key: string): Promise<void>;
 }

@@ -1,0 +1,213 @@
+import type { Tx } from '../../db/client.js';
+import type { Achievement, Badge, XP_SOURCES } from '../../db/schema/index.js';
+import { AppError } from '../../lib/errors.js';
+import { localDate } from '../users/local-date.js';
+import { type RankingUpdate, rankingPeriods } from './periods.js';
+import * as repo from './repo.js';
+import { leagueOf, levelOf, nextStreak } from './rules.js';
+
+export type XpSource = (typeof XP_SOURCES)[number];
+
+/** Something a learner did, as progression counts it. */
+export interface Activity {
+  userId: string;
+  at: Date;
+  /** The user's IANA zone: streak days are their days. */
+  timeZone: string;
+  /** The language practised, if any: it gets the XP and minutes, and a language badge. */
+  language?: string;
+  minutes?: number;
+  xp: { amount: number; source: XpSource; refId: string }[];
+  lessonsCompleted?: number;
+  wordsLearned?: number;
+}
+
+export interface UnlockedBadge {
+  id: string;
+  name: string;
+  description: string;
+  icon: string;
+}
+
+export interface UnlockedAchievement {
+  id: string;
+  title: string;
+  description: string;
+  icon: string;
+  rarity: Achievement['rarity'];
+  xpReward: number;
+}
+
+export interface ActivityOutcome {
+  /** XP this activity earned, achievement rewards included. */
+  xpEarned: number;
+  totals: {
+    xp: number;
+    level: number;
+    league: string;
+    streakDays: number;
+    lessonsCompleted: number;
+    wordsLearned: number;
+  };
+  unlocked: { badges: UnlockedBadge[]; achievements: UnlockedAchievement[] };
+  /** The user's new scores, for the leaderboards once the transaction has committed. */
+  rankings: RankingUpdate;
+}
+
+/** Rounds of unlocking: an achievement's XP can unlock an XP achievement, whose XP can unlock another. */
+const MAX_UNLOCK_ROUNDS = 4;
+
+/**
+ * Applies an activity inside the caller's transaction, with the user's counters locked: the XP ledger and
+ * its total, the streak (on the user's local day), lessons and words, the language's progress, and every
+ * badge and achievement it unlocks (achievement rewards are paid into the ledger too). Returns what
+ * changed; the caller hands `rankings` to the leaderboards after commit. NOT_FOUND for an unknown user.
+ */
+export async function recordActivity(deps: { db: Tx }, activity: Activity): Promise<ActivityOutcome> {
+  const tx = deps.db;
+  const stats = await repo.lockStats(tx, activity.userId);
+  if (!stats) throw new AppError('NOT_FOUND', 'User not found');
+  const today = localDate(activity.timeZone, activity.at);
+  const streakDays = nextStreak(stats.streakDays, stats.lastActiveDate, today);
+  const lastActiveDate =
+    stats.lastActiveDate !== null && stats.lastActiveDate > today ? stats.lastActiveDate : today;
+
+  const earned = activity.xp.filter((entry) => entry.amount > 0);
+  await repo.insertXpEvents(
+    tx,
+    earned.map((entry) => ({ userId: activity.userId, ...entry, createdAt: activity.at })),
+  );
+  const totals = {
+    xp: stats.xpPoints + sum(earned.map((entry) => entry.amount)),
+    streakDays,
+    lessonsCompleted: stats.lessonsCompleted + (activity.lessonsCompleted ?? 0),
+    wordsLearned: stats.wordsLearned + (activity.wordsLearned ?? 0),
+  };
+  if (activity.language) {
+    await repo.addLanguageProgress(tx, {
+      userId: activity.userId,
+      language: activity.language,
+      xp: sum(earned.map((entry) => entry.amount)),
+      minutes: activity.minutes ?? 0,
+      today,
+      streakDays,
+    });
+  }
+
+  const unlocked = await unlockEarned(tx, activity, { ...totals, totalChats: stats.totalChats });
+  totals.xp += unlocked.rewardXp;
+  await repo.updateStats(tx, activity.userId, {
+    xpPoints: totals.xp,
+    streakDays: totals.streakDays,
+    lastActiveDate,
+    lessonsCompleted: totals.lessonsCompleted,
+    wordsLearned: totals.wordsLearned,
+  });
+
+  const periods = rankingPeriods(activity.at);
+  const [weekXp, monthXp, languages] = await Promise.all([
+    repo.sumXpSince(tx, activity.userId, periods.week.start),
+    repo.sumXpSince(tx, activity.userId, periods.month.start),
+    repo.countLanguages(tx, activity.userId),
+  ]);
+  return {
+    xpEarned: sum(earned.map((entry) => entry.amount)) + unlocked.rewardXp,
+    totals: { ...totals, level: levelOf(totals.xp), league: leagueOf(totals.xp) },
+    unlocked: { badges: unlocked.badges, achievements: unlocked.achievements },
+    rankings: {
+      userId: activity.userId,
+      at: activity.at,
+      xp: totals.xp,
+      weekXp,
+      monthXp,
+      streak: totals.streakDays,
+      lessons: totals.lessonsCompleted,
+      languages,
+    },
+  };
+}
+
+interface Counters {
+  xp: number;
+  streakDays: number;
+  lessonsCompleted: number;
+  wordsLearned: number;
+  totalChats: number;
+}
+
+async function unlockEarned(tx: Tx, activity: Activity, counters: Counters) {
+  const figures = await repo.attemptFigures(tx, activity.userId);
+  const languages = await repo.languagesOf(tx, activity.userId);
+  const badgesWon: Badge[] = [];
+  const achievementsWon: Achievement[] = [];
+  let rewardXp = 0;
+
+  for (let round = 0; round < MAX_UNLOCK_ROUNDS; round++) {
+    const values: Record<string, number> = {
+      ...counters,
+      xp: counters.xp + rewardXp,
+      badgesCount: await repo.countBadges(tx, activity.userId),
+      ...figures,
+    };
+    const candidates = await repo.badgesNotHeld(tx, activity.userId);
+    const due = candidates.filter((badge) =>
+      badge.type === 'language'
+        ? languages.includes(badge.id.replace(/^lang_flag_/, ''))
+        : (values[badge.type] ?? 0) >= badge.requiredValue,
+    );
+    const awarded = await repo.awardBadges(
+      tx,
+      activity.userId,
+      due.map((badge) => badge.id),
+      activity.at,
+    );
+    badgesWon.push(...due.filter((badge) => awarded.includes(badge.id)));
+
+    const open = await repo.achievementsNotUnlocked(tx, activity.userId);
+    const progress = open.map((achievement) => {
+      const value = Math.floor(values[achievement.requirement.type] ?? 0);
+      const reached = value >= achievement.requirement.value;
+      return { achievement, value, reached };
+    });
+    await repo.saveAchievementProgress(
+      tx,
+      activity.userId,
+      progress.map(({ achievement, value, reached }) => ({
+        achievementId: achievement.id,
+        progress: Math.min(Math.max(value, 0), achievement.requirement.value),
+        maxProgress: achievement.requirement.value,
+        unlockedAt: reached ? activity.at : null,
+      })),
+    );
+    const reached = progress.filter((entry) => entry.reached).map((entry) => entry.achievement);
+    const rewards = reached.filter((achievement) => achievement.reward.xp > 0);
+    await repo.insertXpEvents(
+      tx,
+      rewards.map((achievement) => ({
+        userId: activity.userId,
+        amount: achievement.reward.xp,
+        source: 'achievement' as const,
+        refId: achievement.id,
+        createdAt: activity.at,
+      })),
+    );
+    achievementsWon.push(...reached);
+    rewardXp += sum(rewards.map((achievement) => achievement.reward.xp));
+    if (awarded.length === 0 && reached.length === 0) break;
+  }
+
+  return {
+    rewardXp,
+    badges: badgesWon.map(({ id, name, description, icon }) => ({ id, name, description, icon })),
+    achievements: achievementsWon.map((achievement) => ({
+      id: achievement.id,
+      title: achievement.title,
+      description: achievement.description,
+      icon: achievement.icon,
+      rarity: achievement.rarity,
+      xpReward: achievement.reward.xp,
+    })),
+  };
+}
+
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);

@@ -1,0 +1,118 @@
+import type { Db } from '../../db/client.js';
+import type { Logger } from '../../lib/logger.js';
+import type { KeyValueStore, RankedEntry, RankingStore } from '../../lib/store/types.js';
+import type { RankingUpdate } from '../gamification/periods.js';
+import { type Board, boardFor } from './board.js';
+import * as repo from './repo.js';
+
+export interface BoardDeps {
+  db: Db;
+  rankings: RankingStore;
+  rankingNamespace: string;
+  kv: KeyValueStore;
+  log: Logger;
+  clock: () => Date;
+}
+
+/** A period's ranking is kept this long after the period ends, for the "last week" look back. */
+const PERIOD_RETENTION_MS = 8 * 86_400_000;
+/** How long one instance may take to rebuild a ranking before another may try. */
+const REBUILD_LOCK_MS = 120_000;
+
+const keyOf = (deps: Pick<BoardDeps, 'rankingNamespace'>, board: Board) =>
+  `${deps.rankingNamespace}:${board.kind}:${board.period ? `${board.period.unit}:${board.period.id}` : 'all'}`;
+const builtKey = (deps: Pick<BoardDeps, 'rankingNamespace'>, board: Board) => `${keyOf(deps, board)}:built`;
+const ttlOf = (board: Board, now: Date) =>
+  board.period ? board.period.end.getTime() + PERIOD_RETENTION_MS - now.getTime() : undefined;
+
+/**
+ * Puts a user's new scores into every ranking, after the transaction that changed them has committed.
+ * A failure is logged and the affected ranking is marked for a rebuild from PostgreSQL, so a lost write
+ * costs a rebuild, never a wrong rank for long.
+ */
+export async function applyRankingUpdate(deps: BoardDeps, update: RankingUpdate): Promise<void> {
+  const scored: [Board, number][] = [
+    [boardFor('xp', 'all', update.at), update.xp],
+    [boardFor('xp', 'week', update.at), update.weekXp],
+    [boardFor('xp', 'month', update.at), update.monthXp],
+    [boardFor('streak', 'all', update.at), update.streak],
+    [boardFor('lessons', 'all', update.at), update.lessons],
+    [boardFor('languages', 'all', update.at), update.languages],
+  ];
+  await Promise.all(
+    // Only scores above zero are ranked (see leaderboard/repo.ts), and no score ever falls back to zero.
+    scored
+      .filter(([, score]) => score > 0)
+      .map(async ([board, score]) => {
+        try {
+          await deps.rankings.setScores(keyOf(deps, board), [{ member: update.userId, score }]);
+          const ttl = ttlOf(board, update.at);
+          if (ttl !== undefined) await deps.rankings.expire(keyOf(deps, board), ttl);
+        } catch (error) {
+          deps.log.warn(
+            { err: error, ranking: keyOf(deps, board) },
+            'ranking update failed; it will be rebuilt',
+          );
+          await deps.kv.delete(builtKey(deps, board)).catch(() => undefined);
+        }
+      }),
+  );
+}
+
+/**
+ * Makes sure a ranking holds every user's score: if it was never built (or Redis lost it), rebuilds it
+ * from PostgreSQL, one instance at a time. Returns false when another instance is rebuilding it right now:
+ * the caller then answers from PostgreSQL.
+ */
+export async function ensureBuilt(deps: BoardDeps, board: Board): Promise<boolean> {
+  const built = await deps.kv.get(builtKey(deps, board));
+  if (built !== null && (built === '0' || (await deps.rankings.size(keyOf(deps, board))) > 0)) return true;
+  const lock = `${keyOf(deps, board)}:rebuilding`;
+  if (!(await deps.kv.setIfAbsent(lock, '1', REBUILD_LOCK_MS))) return false;
+  try {
+    const now = deps.clock();
+    let count = 0;
+    async function* counted(): AsyncGenerator<RankedEntry[]> {
+      for await (const batch of repo.boardScores(deps.db, board)) {
+        count += batch.length;
+        yield batch;
+      }
+    }
+    const ttl = ttlOf(board, now);
+    await deps.rankings.replace(keyOf(deps, board), counted(), ttl);
+    await deps.kv.set(builtKey(deps, board), String(count), ttl);
+    deps.log.info({ ranking: keyOf(deps, board), members: count }, 'ranking rebuilt from PostgreSQL');
+    return true;
+  } finally {
+    await deps.kv.delete(lock);
+  }
+}
+
+/** A page of a board, from its ranking when built, else from PostgreSQL. Positions are 0-based. */
+export async function boardRange(deps: BoardDeps, board: Board, offset: number, limit: number) {
+  if (await ensureBuilt(deps, board)) {
+    const [entries, total] = await Promise.all([
+      deps.rankings.range(keyOf(deps, board), offset, limit),
+      deps.rankings.size(keyOf(deps, board)),
+    ]);
+    return { entries, total };
+  }
+  return { entries: await repo.boardPage(deps.db, board, offset, limit), total: null };
+}
+
+/** Scores of these users on a board (null for those it does not rank). */
+export async function boardScores(deps: BoardDeps, board: Board, members: readonly string[]) {
+  if (await ensureBuilt(deps, board)) return deps.rankings.scores(keyOf(deps, board), members);
+  return members.map(() => null);
+}
+
+/** A user's 0-based position on a board, or null. */
+export async function boardPosition(deps: BoardDeps, board: Board, member: string) {
+  if (!(await ensureBuilt(deps, board))) return null;
+  return deps.rankings.position(keyOf(deps, board), member);
+}
+
+/** Forgets a ranking (and that it was built): the next read rebuilds it. */
+export async function dropBoard(deps: BoardDeps, board: Board): Promise<void> {
+  await Promise.all([deps.rankings.delete(keyOf(deps, board)), deps.kv.delete(builtKey(deps, board))]);
+}

@@ -1,0 +1,245 @@
+import { and, asc, desc, eq, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
+import { type Db, queryRows, type Tx } from '../../db/client.js';
+import {
+  achievements,
+  follows,
+  userAchievements,
+  userBadges,
+  userLanguageProgress,
+  userStats,
+  users,
+  xpEvents,
+} from '../../db/schema/index.js';
+import type { RankedEntry } from '../../lib/store/types.js';
+import type { Board } from './board.js';
+
+/** Rebuilds read the source of truth in pages of this many users. */
+const PAGE = 10_000;
+
+/**
+ * A board's score of every user, as SQL yielding `(user_id, score)`. A board ranks only scores above
+ * zero: someone who has not yet earned anything is not last, just not on it.
+ */
+function scoresSql(board: Board): SQL {
+  switch (board.kind) {
+    case 'xp':
+      return board.period
+        ? sql`select ${xpEvents.userId} as user_id, sum(${xpEvents.amount})::int as score from ${xpEvents}
+            where ${xpEvents.createdAt} >= ${board.period.start.toISOString()}::timestamptz
+              and ${xpEvents.createdAt} < ${board.period.end.toISOString()}::timestamptz
+            group by ${xpEvents.userId}`
+        : sql`select ${userStats.userId} as user_id, ${userStats.xpPoints} as score from ${userStats}`;
+    case 'streak':
+      return sql`select ${userStats.userId} as user_id, ${userStats.streakDays} as score from ${userStats}`;
+    case 'lessons':
+      return sql`select ${userStats.userId} as user_id, ${userStats.lessonsCompleted} as score from ${userStats}`;
+    case 'languages':
+      return sql`select ${users.id} as user_id, count(${userLanguageProgress.language})::int as score
+        from ${users} left join ${userLanguageProgress} on ${userLanguageProgress.userId} = ${users.id}
+        group by ${users.id}`;
+  }
+}
+
+type ScoreRow = { user_id: string; score: number | string };
+
+/** Every (user, score) of a board, in pages, from PostgreSQL: what a ranking is rebuilt from. */
+export async function* boardScores(db: Db | Tx, board: Board): AsyncGenerator<RankedEntry[]> {
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const rows = await queryRows<ScoreRow>(
+      db,
+      sql`select user_id, score from (${scoresSql(board)}) as scores
+          where score > 0 and user_id > ${after}::uuid order by user_id limit ${PAGE}`,
+    );
+    if (rows.length === 0) return;
+    yield rows.map((row) => ({ member: row.user_id, score: Number(row.score) }));
+    after = rows.at(-1)!.user_id;
+    if (rows.length < PAGE) return;
+  }
+}
+
+/** A page of a board straight from PostgreSQL, in the rankings' order (score, then id, descending). */
+export async function boardPage(
+  db: Db | Tx,
+  board: Board,
+  offset: number,
+  limit: number,
+): Promise<RankedEntry[]> {
+  const rows = await queryRows<ScoreRow>(
+    db,
+    sql`select user_id, score from (${scoresSql(board)}) as scores
+        where score > 0 order by score desc, user_id desc offset ${offset} limit ${limit}`,
+  );
+  return rows.map((row) => ({ member: row.user_id, score: Number(row.score) }));
+}
+
+export interface PublicProfileRow {
+  id: string;
+  name: string;
+  displayName: string | null;
+  avatarUrl: string | null;
+  createdAt: Date;
+  xp: number;
+  streak: number;
+  lessonsCompleted: number;
+  lastActiveDate: string | null;
+}
+
+/** What anyone may see of these users (never an email), by id. */
+export async function publicProfiles(db: Db | Tx, ids: readonly string[]): Promise<PublicProfileRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select({
+      id: users.id,
+      name: users.name,
+      displayName: users.displayName,
+      avatarUrl: users.avatarUrl,
+      createdAt: users.createdAt,
+      xp: userStats.xpPoints,
+      streak: userStats.streakDays,
+      lessonsCompleted: userStats.lessonsCompleted,
+      lastActiveDate: userStats.lastActiveDate,
+    })
+    .from(users)
+    .innerJoin(userStats, eq(userStats.userId, users.id))
+    .where(inArray(users.id, [...ids]));
+}
+
+/** The languages each of these users practises. */
+export async function languagesOf(db: Db | Tx, ids: readonly string[]): Promise<Map<string, string[]>> {
+  const rows =
+    ids.length === 0
+      ? []
+      : await db
+          .select({ userId: userLanguageProgress.userId, language: userLanguageProgress.language })
+          .from(userLanguageProgress)
+          .where(inArray(userLanguageProgress.userId, [...ids]))
+          .orderBy(asc(userLanguageProgress.language));
+  return group(
+    rows,
+    (row) => row.userId,
+    (row) => row.language,
+  );
+}
+
+/** The badge ids and unlocked achievement titles of each of these users. */
+export async function trophiesOf(db: Db | Tx, ids: readonly string[]) {
+  if (ids.length === 0)
+    return { badges: new Map<string, string[]>(), achievements: new Map<string, string[]>() };
+  const [badgeRows, achievementRows] = await Promise.all([
+    db
+      .select({ userId: userBadges.userId, id: userBadges.badgeId })
+      .from(userBadges)
+      .where(inArray(userBadges.userId, [...ids]))
+      .orderBy(asc(userBadges.unlockedAt), asc(userBadges.badgeId)),
+    db
+      .select({ userId: userAchievements.userId, title: achievements.title })
+      .from(userAchievements)
+      .innerJoin(achievements, eq(achievements.id, userAchievements.achievementId))
+      .where(and(inArray(userAchievements.userId, [...ids]), isNotNull(userAchievements.unlockedAt)))
+      .orderBy(asc(userAchievements.unlockedAt), asc(userAchievements.achievementId)),
+  ]);
+  return {
+    badges: group(
+      badgeRows,
+      (row) => row.userId,
+      (row) => row.id,
+    ),
+    achievements: group(
+      achievementRows,
+      (row) => row.userId,
+      (row) => row.title,
+    ),
+  };
+}
+
+/** A user's unlocked achievements in full, for their trophy shelf. */
+export function unlockedAchievements(db: Db | Tx, userId: string) {
+  return db
+    .select({ achievement: achievements, unlockedAt: userAchievements.unlockedAt })
+    .from(userAchievements)
+    .innerJoin(achievements, eq(achievements.id, userAchievements.achievementId))
+    .where(and(eq(userAchievements.userId, userId), isNotNull(userAchievements.unlockedAt)))
+    .orderBy(asc(userAchievements.unlockedAt), asc(userAchievements.achievementId));
+}
+
+/**
+ * Users whose shown name starts with `prefix` (case-insensitive), served by an expression index. Only the
+ * name: an email address is never searched or shown.
+ */
+export async function findByNamePrefix(db: Db | Tx, prefix: string, limit: number): Promise<string[]> {
+  const escaped = prefix.toLowerCase().replace(/[\\%_]/g, (character) => `\\${character}`);
+  const rows = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(sql`lower(coalesce(${users.displayName}, ${users.name})) like ${`${escaped}%`}`)
+    .orderBy(sql`lower(coalesce(${users.displayName}, ${users.name}))`, asc(users.id))
+    .limit(limit);
+  return rows.map((row) => row.id);
+}
+
+export async function userExists(db: Db | Tx, userId: string): Promise<boolean> {
+  const [row] = await db.select({ id: users.id }).from(users).where(eq(users.id, userId)).limit(1);
+  return row !== undefined;
+}
+
+/** Totals over every learner, for `leaderboard.getGlobalStats`. */
+export async function globalTotals(db: Db | Tx, activeSince: { week: string; month: string }) {
+  const [totals] = await db
+    .select({
+      users: sql<number>`count(*)::int`,
+      xp: sql<string | number>`coalesce(sum(${userStats.xpPoints}), 0)`,
+      lessons: sql<string | number>`coalesce(sum(${userStats.lessonsCompleted}), 0)`,
+      averageStreak: sql<string | number>`coalesce(avg(${userStats.streakDays}), 0)`,
+      weeklyActive: sql<number>`count(*) filter (where ${userStats.lastActiveDate} >= ${activeSince.week}::date)::int`,
+      monthlyActive: sql<number>`count(*) filter (where ${userStats.lastActiveDate} >= ${activeSince.month}::date)::int`,
+    })
+    .from(userStats);
+  const languages = await db
+    .select({ language: userLanguageProgress.language, learners: sql<number>`count(*)::int` })
+    .from(userLanguageProgress)
+    .groupBy(userLanguageProgress.language)
+    .orderBy(desc(sql`count(*)`), asc(userLanguageProgress.language))
+    .limit(4);
+  return { totals: totals!, languages };
+}
+
+export async function follow(db: Db | Tx, followerId: string, followeeId: string): Promise<void> {
+  await db.insert(follows).values({ followerId, followeeId }).onConflictDoNothing();
+}
+
+export async function unfollow(db: Db | Tx, followerId: string, followeeId: string): Promise<boolean> {
+  const rows = await db
+    .delete(follows)
+    .where(and(eq(follows.followerId, followerId), eq(follows.followeeId, followeeId)))
+    .returning({ id: follows.followeeId });
+  return rows.length > 0;
+}
+
+export async function followeesOf(db: Db | Tx, followerId: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: follows.followeeId })
+    .from(follows)
+    .where(eq(follows.followerId, followerId))
+    .orderBy(asc(follows.createdAt))
+    .limit(limit);
+  return rows.map((row) => row.id);
+}
+
+export async function countFollowees(db: Db | Tx, followerId: string): Promise<number> {
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(follows)
+    .where(eq(follows.followerId, followerId));
+  return row?.count ?? 0;
+}
+
+function group<T>(rows: T[], key: (row: T) => string, value: (row: T) => string): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const row of rows) {
+    const list = groups.get(key(row)) ?? [];
+    list.push(value(row));
+    groups.set(key(row), list);
+  }
+  return groups;
+}

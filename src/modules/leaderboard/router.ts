@@ -1,0 +1,41 @@
+import { authedProcedure, publicProcedure, router } from '../../trpc/init.js';
+import {
+  analyticsLeaderboardInput,
+  compareUsersInput,
+  followInput,
+  rankingsInput,
+  searchUsersInput,
+  userStatsInput,
+} from './schema.js';
+import * as service from './service.js';
+
+const rankings = publicProcedure
+  .input(rankingsInput)
+  .query(({ ctx, input }) => service.rankings(ctx.deps, ctx.caller?.userId ?? null, input));
+
+/** `leaderboard.*` (api-contract §3.10), plus follow/unfollow for the friends leaderboard. */
+export const leaderboardRouter = router({
+  get: rankings,
+  getRankings: rankings,
+  searchUsers: publicProcedure
+    .input(searchUsersInput)
+    .query(({ ctx, input }) => service.searchUsers(ctx.deps, input)),
+  getUserStats: authedProcedure
+    .input(userStatsInput)
+    .query(({ ctx, input }) => service.userStats(ctx.deps, input.userId)),
+  compareUsers: publicProcedure
+    .input(compareUsersInput)
+    .query(({ ctx, input }) => service.compareUsers(ctx.deps, input.userId1, input.userId2)),
+  getGlobalStats: publicProcedure.query(({ ctx }) => service.globalStats(ctx.deps)),
+  follow: authedProcedure
+    .input(followInput)
+    .mutation(({ ctx, input }) => service.follow(ctx.deps, ctx.caller.userId, input.userId)),
+  unfollow: authedProcedure
+    .input(followInput)
+    .mutation(({ ctx, input }) => service.unfollow(ctx.deps, ctx.caller.userId, input.userId)),
+});
+
+/** `analytics.getLeaderboard`: owned here, served under the analytics namespace the app calls. */
+export const analyticsLeaderboardProcedure = publicProcedure
+  .input(analyticsLeaderboardInput)
+  .query(({ ctx, input }) => service.analyticsLeaderboard(ctx.deps, input));
