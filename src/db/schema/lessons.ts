@@ -113,7 +113,10 @@ export const contentItems = pgTable(
   ],
 );
 
-/** Exercises of AI-generated lessons. */
+/**
+ * The exercises of a lesson, scored on the server: derived from the items of seeded lessons
+ * (db/seed/exercises.ts), generated with AI lessons.
+ */
 export const exercises = pgTable(
   'exercises',
   {
@@ -121,6 +124,8 @@ export const exercises = pgTable(
     lessonId: text('lesson_id')
       .notNull()
       .references(() => lessons.id, { onDelete: 'cascade' }),
+    /** The item it practises, when it comes from one: answering it right puts the item in the learner's reviews. */
+    contentItemId: text('content_item_id').references(() => contentItems.id, { onDelete: 'cascade' }),
     type: text('type', { enum: EXERCISE_TYPES }).notNull(),
     question: text('question').notNull(),
     options: text('options').array().notNull().default([]),
@@ -138,6 +143,7 @@ export const exercises = pgTable(
   },
   (t) => [
     uniqueIndex('exercises_lesson_id_position_idx').on(t.lessonId, t.position),
+    index('exercises_content_item_id_idx').on(t.contentItemId),
     check('exercises_type_check', oneOf(t.type, EXERCISE_TYPES)),
     check('exercises_difficulty_check', oneOf(t.difficulty, DIFFICULTIES)),
     check('exercises_position_check', sql`${t.position} >= 0`),

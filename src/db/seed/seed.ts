@@ -9,6 +9,7 @@ import {
   contentReleases,
   dialogueScenes,
   dialogueTopics,
+  exercises,
   lessonSubModules,
   lessons,
 } from '../schema/index.js';
@@ -19,6 +20,7 @@ import {
   badges as seedBadges,
   dialogueTopics as seedTopics,
 } from './content/index.js';
+import { exercisesFor } from './exercises.js';
 
 export interface SeedResult {
   version: string;
@@ -79,6 +81,8 @@ async function upsertLessons(tx: Tx): Promise<void> {
     difficulty: lesson.difficulty,
     estimatedTimeMin: lesson.estimatedTime,
     xpReward: lesson.xpReward,
+    // A perfect run earns a fifth more.
+    perfectBonus: Math.round(lesson.xpReward / 5),
     position: lesson.order,
     tags: lesson.tags,
     source: 'seed' as const,
@@ -91,13 +95,20 @@ async function upsertLessons(tx: Tx): Promise<void> {
         target: lessons.id,
         set: {
           ...excluded('language', 'type', 'title', 'description', 'icon', 'difficulty', 'estimated_time_min'),
-          ...excluded('xp_reward', 'position', 'tags', 'source'),
+          ...excluded('xp_reward', 'perfect_bonus', 'position', 'tags', 'source'),
           updatedAt: sql`now()`,
         },
       }),
   );
 
-  // Replacing a lesson's sub-modules (items cascade) keeps their ids, which are derived from stable slugs.
+  // Replacing a lesson's sub-modules (items and their exercises cascade) keeps their ids, which are derived
+  // from stable slugs; exercise ids are derived from their content the same way.
+  await tx.delete(exercises).where(
+    inArray(
+      exercises.lessonId,
+      allLessons.map((lesson) => lesson.id),
+    ),
+  );
   await tx.delete(lessonSubModules).where(
     inArray(
       lessonSubModules.lessonId,
@@ -130,6 +141,11 @@ async function upsertLessons(tx: Tx): Promise<void> {
     ),
   );
   await insertChunked(itemRows, (chunk) => tx.insert(contentItems).values(chunk));
+
+  const exerciseRows = allLessons.flatMap((lesson) =>
+    exercisesFor(lesson).map(({ itemId, ...exercise }) => ({ ...exercise, contentItemId: itemId })),
+  );
+  await insertChunked(exerciseRows, (chunk) => tx.insert(exercises).values(chunk));
 }
 
 async function upsertDialogue(tx: Tx): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Tx } from '../../db/client.js';
+import type { Db, Tx } from '../../db/client.js';
 import type { Achievement, Badge, XP_SOURCES } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
 import { localDate } from '../users/local-date.js';
@@ -211,3 +211,16 @@ async function unlockEarned(tx: Tx, activity: Activity, counters: Counters) {
 }
 
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+
+/** Ids of the achievements a user has unlocked, oldest first. */
+export async function unlockedAchievementIds(deps: { db: Db | Tx }, userId: string): Promise<string[]> {
+  return (await repo.trophiesOf(deps.db, userId)).achievements.map((achievement) => achievement.id);
+}
+
+/**
+ * Takes the lock on a user's progression counters for the rest of the caller's transaction, so that one
+ * user's submissions apply one at a time. NOT_FOUND for an unknown user.
+ */
+export async function lockLearner(deps: { db: Tx }, userId: string): Promise<void> {
+  if (!(await repo.lockStats(deps.db, userId))) throw new AppError('NOT_FOUND', 'User not found');
+}

@@ -3,11 +3,15 @@ import type { Db, Tx } from '../../db/client.js';
 import { CONTENT_VERSION } from '../../db/seed/content/index.js';
 import { type CacheDeps, cached } from '../../lib/cache.js';
 import { AppError } from '../../lib/errors.js';
+import type { BoardDeps } from '../leaderboard/boards.js';
 import * as repo from './repo.js';
 import type { GetAllLessonsInput, LessonDto } from './schema.js';
 
-/** What the lessons module needs: the database, and the shared store as its cache. */
-export interface LessonsDeps extends CacheDeps {
+/**
+ * What the lessons module needs: the database, the shared store as its cache, and the rankings that a
+ * submission updates.
+ */
+export interface LessonsDeps extends CacheDeps, BoardDeps {
   db: Db;
   env: Pick<Env, 'LESSON_CACHE_TTL_SECONDS'>;
 }

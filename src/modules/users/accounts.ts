@@ -3,6 +3,7 @@ import type { NewUser, User } from '../../db/schema/index.js';
 import { enqueueMail } from '../../integrations/mailer/index.js';
 import type { Logger } from '../../lib/logger.js';
 import { recordAudit } from '../audit/service.js';
+import { resolveTimeZone } from './local-date.js';
 import * as repo from './repo.js';
 
 /**
@@ -89,4 +90,10 @@ export async function confirmEmailAddress(
     details: { previousDomain: user.email.split('@')[1] ?? null },
   });
   return 'changed';
+}
+
+/** What practice needs to know of a learner: their zone (their days) and whether they are premium now. */
+export async function learnerOf(deps: DbDeps, userId: string, now: Date) {
+  const state = await repo.findQuotaState(deps.db, userId, now);
+  return state && { timeZone: resolveTimeZone(state.timezone), isPremium: Boolean(state.isPremium) };
 }

@@ -93,3 +93,11 @@ export function startOfLocalDay(timeZone: string, at: Date): Date {
   while (localDate(timeZone, new Date(guess)) < localDate(timeZone, at)) guess += 15 * 60_000;
   return new Date(guess);
 }
+
+/** The instant the local calendar day `date` began in `timeZone`. */
+export function startOfDate(timeZone: string, date: string): Date {
+  // Noon UTC of the date lies within that local date everywhere from UTC−12 to UTC+11; shift the rest.
+  let at = Date.parse(`${date}T12:00:00Z`);
+  at -= daysBetween(date, localDate(timeZone, new Date(at))) * DAY_MS;
+  return startOfLocalDay(timeZone, new Date(at));
+}

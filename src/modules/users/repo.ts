@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import {
   type Entitlement,
@@ -6,7 +6,6 @@ import {
   type NewUser,
   type NewUserSettings,
   type NewUserStats,
-  type NewXpEvent,
   revenuecatEvents,
   type User,
   type UserSettings,
@@ -15,7 +14,6 @@ import {
   userSettings,
   userStats,
   users,
-  xpEvents,
 } from '../../db/schema/index.js';
 
 type EntitlementName = Entitlement['entitlement'];
@@ -188,28 +186,6 @@ export async function findStatsForUpdate(
 export async function updateStatsRow(tx: Tx, userId: string, values: Partial<NewUserStats>): Promise<void> {
   if (Object.keys(values).length === 0) return;
   await tx.update(userStats).set(values).where(eq(userStats.userId, userId));
-}
-
-/** XP of one source credited to the user since `since` (the ledger, not the running total). */
-export async function sumXpSince(
-  db: Db | Tx,
-  params: { userId: string; source: NewXpEvent['source']; since: Date },
-): Promise<number> {
-  const [row] = await db
-    .select({ total: sql<string | number | null>`sum(${xpEvents.amount})` })
-    .from(xpEvents)
-    .where(
-      and(
-        eq(xpEvents.userId, params.userId),
-        eq(xpEvents.source, params.source),
-        gte(xpEvents.createdAt, params.since),
-      ),
-    );
-  return Number(row?.total ?? 0);
-}
-
-export async function insertXpEvent(tx: Tx, values: NewXpEvent): Promise<void> {
-  await tx.insert(xpEvents).values(values);
 }
 
 /**

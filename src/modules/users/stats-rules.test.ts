@@ -10,21 +10,29 @@ const base: StatsSnapshot = {
   messagesUsedToday: 2,
   lastActiveDate: '2025-06-09',
 };
-const fresh = { today, xpAcceptedToday: 0, wordsAcceptedToday: 0 };
+const fresh = { today, wordsAcceptedToday: 0 };
 
 describe('decideStatsUpdate', () => {
   it('applies increases within the allowance and ignores equal values', () => {
     expect(
-      decideStatsUpdate({ xpPoints: 1_200, wordsLearned: 100, streakDays: 5, totalChats: 3 }, base, fresh),
-    ).toEqual({ apply: { xpPoints: 1_200, streakDays: 5 }, xpAccepted: 200, wordsAccepted: 0, rejected: {} });
+      decideStatsUpdate({ wordsLearned: 120, streakDays: 5, totalChats: 3, xpPoints: 1_000 }, base, fresh),
+    ).toEqual({ apply: { wordsLearned: 120, streakDays: 5 }, wordsAccepted: 20, rejected: {} });
+  });
+
+  it('never raises XP: the server earns it', () => {
+    expect(decideStatsUpdate({ xpPoints: 1_200 }, base, fresh)).toEqual({
+      apply: {},
+      wordsAccepted: 0,
+      rejected: { xpPoints: { asked: 1_200, kept: 1_000, reason: 'server_counted' } },
+    });
   });
 
   it('counts what the day already accepted against the allowance', () => {
-    const decision = decideStatsUpdate({ xpPoints: 1_600 }, base, { ...fresh, xpAcceptedToday: 1_500 });
-    expect(decision.rejected.xpPoints).toEqual({ asked: 1_600, kept: 1_000, reason: 'above_daily_limit' });
+    const decision = decideStatsUpdate({ wordsLearned: 200 }, base, { ...fresh, wordsAcceptedToday: 450 });
+    expect(decision.rejected.wordsLearned).toEqual({ asked: 200, kept: 100, reason: 'above_daily_limit' });
     expect(
-      decideStatsUpdate({ xpPoints: 1_500 }, base, { ...fresh, xpAcceptedToday: 1_500 }).xpAccepted,
-    ).toBe(500);
+      decideStatsUpdate({ wordsLearned: 150 }, base, { ...fresh, wordsAcceptedToday: 450 }).wordsAccepted,
+    ).toBe(50);
   });
 
   it('scales the allowance with days offline, up to a week', () => {

@@ -2,10 +2,11 @@ import { addDays, daysBetween } from './local-date.js';
 import type { UpdateStatsInput } from './schema.js';
 
 /**
- * How much an offline client may add per local day. Generous for real use (a long day of lessons and
- * chats earns a few hundred XP), far below what a tampered client would claim to top a leaderboard.
+ * How much an offline client may add per local day. Generous for real use, far below what a tampered
+ * client would claim. XP is not among them: it is earned on the server only (lessons.submit and the XP
+ * ledger), so a client can never raise it.
  */
-export const DAILY_STATS_LIMITS = { xpPoints: 2_000, wordsLearned: 500 } as const;
+export const DAILY_STATS_LIMITS = { wordsLearned: 500 } as const;
 
 /** A client offline for days may bring that many days of progress, up to this many. */
 export const MAX_CATCH_UP_DAYS = 7;
@@ -19,7 +20,7 @@ export type RejectReason =
   | 'above_daily_limit'
   /** A streak may grow by one, and only on the day after the last active day. */
   | 'streak_not_consecutive'
-  /** Counted by the server itself (chat quota), never set by a client. */
+  /** Counted by the server itself (XP, chat quota), never set by a client. */
   | 'server_counted';
 
 export interface StatsSnapshot {
@@ -34,8 +35,7 @@ export interface StatsSnapshot {
 
 export interface StatsDecision {
   /** New values to store. */
-  apply: { xpPoints?: number; wordsLearned?: number; streakDays?: number };
-  xpAccepted: number;
+  apply: { wordsLearned?: number; streakDays?: number };
   wordsAccepted: number;
   rejected: Partial<Record<StatField, { asked: number; kept: number; reason: RejectReason }>>;
 }
@@ -43,8 +43,6 @@ export interface StatsDecision {
 export interface StatsContext {
   /** The user's local date now. */
   today: string;
-  /** XP already accepted from client syncs since the user's local midnight. */
-  xpAcceptedToday: number;
   /** Words already accepted from client syncs today. */
   wordsAcceptedToday: number;
 }
@@ -58,12 +56,12 @@ export function decideStatsUpdate(
   current: StatsSnapshot,
   context: StatsContext,
 ): StatsDecision {
-  const decision: StatsDecision = { apply: {}, xpAccepted: 0, wordsAccepted: 0, rejected: {} };
+  const decision: StatsDecision = { apply: {}, wordsAccepted: 0, rejected: {} };
   const last = current.lastActiveDate;
   const catchUpDays =
     last && last < context.today ? Math.min(MAX_CATCH_UP_DAYS, daysBetween(last, context.today)) : 1;
 
-  const growth = (field: 'xpPoints' | 'wordsLearned', acceptedToday: number): number => {
+  const growth = (field: 'wordsLearned', acceptedToday: number): number => {
     const asked = input[field];
     if (asked === undefined || asked === current[field]) return 0;
     const delta = asked - current[field];
@@ -76,7 +74,6 @@ export function decideStatsUpdate(
     decision.apply[field] = asked;
     return delta;
   };
-  decision.xpAccepted = growth('xpPoints', context.xpAcceptedToday);
   decision.wordsAccepted = growth('wordsLearned', context.wordsAcceptedToday);
 
   const streak = input.streakDays;
@@ -92,7 +89,7 @@ export function decideStatsUpdate(
     }
   }
 
-  for (const field of ['totalChats', 'messagesUsedToday'] as const) {
+  for (const field of ['xpPoints', 'totalChats', 'messagesUsedToday'] as const) {
     const asked = input[field];
     if (asked !== undefined && asked !== current[field]) {
       decision.rejected[field] = { asked, kept: current[field], reason: 'server_counted' };

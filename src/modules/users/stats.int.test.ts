@@ -40,19 +40,22 @@ const rejections = (userId: string) =>
 const ledger = (userId: string) => t.deps.db.select().from(xpEvents).where(eq(xpEvents.userId, userId));
 
 describe('user.updateStats', () => {
-  it('applies plausible increases, writes accepted XP to the ledger and audits nothing', async () => {
+  it('applies plausible increases of words and streak and audits nothing', async () => {
     const { user, api: client } = await signedIn();
-    const profile = await client.user.updateStats.mutate({ xpPoints: 150, wordsLearned: 20, streakDays: 1 });
-    expect(profile.stats).toMatchObject({
-      xpPoints: 150,
-      wordsLearned: 20,
-      streakDays: 1,
-      lastActiveDate: localToday(),
-    });
-    expect(await ledger(user.id)).toEqual([
-      expect.objectContaining({ amount: 150, source: 'adjustment', refId: 'user.updateStats' }),
-    ]);
+    const profile = await client.user.updateStats.mutate({ wordsLearned: 20, streakDays: 1 });
+    expect(profile.stats).toMatchObject({ wordsLearned: 20, streakDays: 1, lastActiveDate: localToday() });
     expect(await rejections(user.id)).toEqual([]);
+  });
+
+  it('never raises XP, however little is asked, and audits the attempt', async () => {
+    const { user, api: client } = await signedIn();
+    const profile = await client.user.updateStats.mutate({ xpPoints: 150, wordsLearned: 20 });
+    expect(profile.stats).toMatchObject({ xpPoints: 0, wordsLearned: 20 });
+    expect(await ledger(user.id)).toEqual([]);
+    const [audit] = await rejections(user.id);
+    expect(audit?.details).toMatchObject({
+      rejected: { xpPoints: { asked: 150, kept: 0, reason: 'server_counted' } },
+    });
   });
 
   it('refuses decreases, keeps the server numbers and audits what was asked and kept', async () => {
@@ -70,25 +73,12 @@ describe('user.updateStats', () => {
       details: {
         asked: { xpPoints: 100, wordsLearned: 60 },
         kept: { xpPoints: 500, wordsLearned: 60 },
-        rejected: { xpPoints: { asked: 100, kept: 500, reason: 'decrease' } },
+        rejected: { xpPoints: { asked: 100, kept: 500, reason: 'server_counted' } },
         timezone: ZONE,
         today: localToday(),
       },
     });
     expect(await ledger(user.id)).toEqual([]);
-  });
-
-  it('refuses XP beyond 2000 a local day, counting what the day already accepted', async () => {
-    const { user, api: client } = await signedIn();
-    expect((await client.user.updateStats.mutate({ xpPoints: 2_001 })).stats.xpPoints).toBe(0);
-    expect((await client.user.updateStats.mutate({ xpPoints: 1_500 })).stats.xpPoints).toBe(1_500);
-    expect((await client.user.updateStats.mutate({ xpPoints: 2_100 })).stats.xpPoints).toBe(1_500);
-    expect((await client.user.updateStats.mutate({ xpPoints: 2_000 })).stats.xpPoints).toBe(2_000);
-    expect((await ledger(user.id)).map((event) => event.amount).sort()).toEqual([1_500, 500]);
-    const reasons = (await rejections(user.id)).map(
-      (event) => (event.details.rejected as Record<string, { reason: string }>).xpPoints?.reason,
-    );
-    expect(reasons).toEqual(['above_daily_limit', 'above_daily_limit']);
   });
 
   it('refuses more than 500 words a local day', async () => {
@@ -100,8 +90,9 @@ describe('user.updateStats', () => {
   });
 
   it('lets a client back from days offline bring those days of progress', async () => {
-    const { api: client } = await signedIn({ xpPoints: 100, lastActiveDate: daysAgo(3) });
-    expect((await client.user.updateStats.mutate({ xpPoints: 5_100 })).stats.xpPoints).toBe(5_100);
+    const { api: client } = await signedIn({ wordsLearned: 100, lastActiveDate: daysAgo(3) });
+    // Three days' allowance of words, not one: 500 a day.
+    expect((await client.user.updateStats.mutate({ wordsLearned: 1_600 })).stats.wordsLearned).toBe(1_600);
   });
 
   it('grows the streak by one only the day after the last active day', async () => {

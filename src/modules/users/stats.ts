@@ -1,7 +1,7 @@
 import type { UserStats } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
 import { recordAudit } from '../audit/service.js';
-import { localDate, resolveTimeZone, startOfLocalDay } from './local-date.js';
+import { localDate, resolveTimeZone } from './local-date.js';
 import type { UserDto } from './profile.js';
 import { requireProfile } from './profile.js';
 import * as repo from './repo.js';
@@ -12,9 +12,9 @@ import { decideStatsUpdate } from './stats-rules.js';
 const TWO_DAYS_MS = 2 * 86_400_000;
 
 /**
- * `user.updateStats`, kept for offline clients. XP, words and streak are server-owned: only plausible
- * increases are applied (see stats-rules.ts), accepted XP is written to the xp_events ledger, and anything
- * refused is audited as `stats_update_rejected` with what was asked and what was kept. Returns the
+ * `user.updateStats`, kept for offline clients. Words and streak are server-owned: only plausible
+ * increases are applied (see stats-rules.ts). XP is never taken from a client: it is earned on the server
+ * (lessons.submit) and kept in the XP ledger. Anything refused is audited as `stats_update_rejected` with what was asked and what was kept. Returns the
  * server's numbers either way, so the client can correct itself.
  * Throws NOT_FOUND if the account no longer exists.
  */
@@ -31,29 +31,18 @@ export async function updateStats(deps: UsersDeps, actor: Actor, input: UpdateSt
     const today = localDate(timeZone, now);
     // Words have no ledger of their own; a per-day counter in the shared store plays that part.
     const wordsKey = `users:stats-words:${userId}:${today}`;
-    const [xpAcceptedToday, wordsCounter] = await Promise.all([
-      repo.sumXpSince(tx, { userId, source: 'adjustment', since: startOfLocalDay(timeZone, now) }),
-      deps.kv.get(wordsKey),
-    ]);
+    const wordsCounter = await deps.kv.get(wordsKey);
     const lastMessageToday = stats.lastMessageDate !== null && stats.lastMessageDate >= today;
     const decision = decideStatsUpdate(
       input,
       { ...serverValues(stats, lastMessageToday), lastActiveDate: stats.lastActiveDate },
-      { today, xpAcceptedToday, wordsAcceptedToday: Number(wordsCounter ?? 0) },
+      { today, wordsAcceptedToday: Number(wordsCounter ?? 0) },
     );
 
     if (Object.keys(decision.apply).length > 0) {
       const lastActiveDate =
         stats.lastActiveDate && stats.lastActiveDate > today ? stats.lastActiveDate : today;
       await repo.updateStatsRow(tx, userId, { ...decision.apply, lastActiveDate });
-      if (decision.xpAccepted > 0) {
-        await repo.insertXpEvent(tx, {
-          userId,
-          amount: decision.xpAccepted,
-          source: 'adjustment',
-          refId: 'user.updateStats',
-        });
-      }
       if (decision.wordsAccepted > 0) await deps.kv.increment(wordsKey, decision.wordsAccepted, TWO_DAYS_MS);
     }
 

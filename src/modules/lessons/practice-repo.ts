@@ -1,0 +1,265 @@
+import { and, asc, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.js';
+import {
+  contentItems,
+  type DailyChallengeDefinition,
+  dailyChallenges,
+  exercises,
+  type LessonAnswer,
+  lessonAttempts,
+  lessonSubModules,
+  lessons,
+  type NewUserLessonProgress,
+  userChallengeProgress,
+  userLanguageProgress,
+  userLessonProgress,
+  userStats,
+} from '../../db/schema/index.js';
+
+/** A catalogue lesson as practice needs it, with its sub-module ids in order. */
+export async function findPracticeLesson(db: Db | Tx, lessonId: string) {
+  const [lesson] = await db
+    .select({
+      id: lessons.id,
+      language: lessons.language,
+      difficulty: lessons.difficulty,
+      position: lessons.position,
+      xpReward: lessons.xpReward,
+      perfectBonus: lessons.perfectBonus,
+    })
+    .from(lessons)
+    .where(and(eq(lessons.id, lessonId), isNull(lessons.createdBy)))
+    .limit(1);
+  if (!lesson) return null;
+  const subModules = await db
+    .select({ id: lessonSubModules.id })
+    .from(lessonSubModules)
+    .where(eq(lessonSubModules.lessonId, lessonId))
+    .orderBy(asc(lessonSubModules.position));
+  return { ...lesson, subModuleIds: subModules.map((subModule) => subModule.id) };
+}
+
+export type PracticeLesson = NonNullable<Awaited<ReturnType<typeof findPracticeLesson>>>;
+
+/** The lesson just before this one in its language's course, if any. */
+export async function findPreviousLesson(db: Db | Tx, language: string, position: number) {
+  const [lesson] = await db
+    .select({ id: lessons.id })
+    .from(lessons)
+    .where(and(eq(lessons.language, language), eq(lessons.position, position - 1), isNull(lessons.createdBy)))
+    .limit(1);
+  return lesson?.id ?? null;
+}
+
+/** Catalogue lessons of a language in course order. */
+export function languageLessons(db: Db | Tx, language: string) {
+  return db
+    .select({ id: lessons.id, difficulty: lessons.difficulty, position: lessons.position })
+    .from(lessons)
+    .where(and(eq(lessons.language, language), isNull(lessons.createdBy)))
+    .orderBy(sql`${lessons.position} asc nulls last`, asc(lessons.id));
+}
+
+/** A lesson's exercises with their answers and the sub-module of the item each practises, in order. */
+export function exercisesOf(db: Db | Tx, lessonId: string) {
+  return db
+    .select({
+      id: exercises.id,
+      type: exercises.type,
+      question: exercises.question,
+      options: exercises.options,
+      correctAnswer: exercises.correctAnswer,
+      nativeText: exercises.nativeText,
+      targetText: exercises.targetText,
+      hint: exercises.hint,
+      pairs: exercises.pairs,
+      words: exercises.words,
+      difficulty: exercises.difficulty,
+      contentItemId: exercises.contentItemId,
+      subModuleId: contentItems.subModuleId,
+    })
+    .from(exercises)
+    .leftJoin(contentItems, eq(contentItems.id, exercises.contentItemId))
+    .where(eq(exercises.lessonId, lessonId))
+    .orderBy(asc(exercises.position));
+}
+
+export type PracticeExercise = Awaited<ReturnType<typeof exercisesOf>>[number];
+
+export async function findProgress(tx: Tx, userId: string, lessonId: string) {
+  const [row] = await tx
+    .select()
+    .from(userLessonProgress)
+    .where(and(eq(userLessonProgress.userId, userId), eq(userLessonProgress.lessonId, lessonId)))
+    .limit(1);
+  return row ?? null;
+}
+
+/** A user's progress in these lessons (all of theirs when `lessonIds` is omitted). */
+export function progressOf(db: Db | Tx, userId: string, lessonIds?: string[]) {
+  return db
+    .select()
+    .from(userLessonProgress)
+    .where(
+      and(
+        eq(userLessonProgress.userId, userId),
+        lessonIds ? inArray(userLessonProgress.lessonId, lessonIds) : undefined,
+      ),
+    )
+    .orderBy(asc(userLessonProgress.lessonId));
+}
+
+export async function saveProgress(tx: Tx, row: NewUserLessonProgress): Promise<void> {
+  const { userId, lessonId, ...values } = row;
+  await tx
+    .insert(userLessonProgress)
+    .values(row)
+    .onConflictDoUpdate({ target: [userLessonProgress.userId, userLessonProgress.lessonId], set: values });
+}
+
+/** How many lessons the user has completed (every sub-module done). */
+export async function countCompletedLessons(db: Db | Tx, userId: string): Promise<number> {
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(userLessonProgress)
+    .where(and(eq(userLessonProgress.userId, userId), gte(userLessonProgress.progressPct, 100)));
+  return row?.count ?? 0;
+}
+
+export async function isLessonComplete(db: Db | Tx, userId: string, lessonId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ pct: userLessonProgress.progressPct })
+    .from(userLessonProgress)
+    .where(and(eq(userLessonProgress.userId, userId), eq(userLessonProgress.lessonId, lessonId)))
+    .limit(1);
+  return (row?.pct ?? 0) >= 100;
+}
+
+export async function findAttemptByKey(tx: Tx, userId: string, key: string) {
+  const [row] = await tx
+    .select()
+    .from(lessonAttempts)
+    .where(and(eq(lessonAttempts.userId, userId), eq(lessonAttempts.idempotencyKey, key)))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function insertAttempt(
+  tx: Tx,
+  values: {
+    userId: string;
+    lessonId: string;
+    answers: LessonAnswer[];
+    timeSpentSec: number;
+    score: number;
+    xpEarned: number;
+    idempotencyKey: string | null;
+    createdAt: Date;
+  },
+): Promise<string> {
+  const [row] = await tx.insert(lessonAttempts).values(values).returning({ id: lessonAttempts.id });
+  return row!.id;
+}
+
+export async function countAttempts(tx: Tx, userId: string, lessonId: string): Promise<number> {
+  const [row] = await tx
+    .select({ count: sql<number>`count(*)::int` })
+    .from(lessonAttempts)
+    .where(and(eq(lessonAttempts.userId, userId), eq(lessonAttempts.lessonId, lessonId)));
+  return row?.count ?? 0;
+}
+
+/** A user's attempts between two instants (one of their days), for the day's challenges. */
+export function attemptsBetween(db: Db | Tx, userId: string, from: Date, to: Date) {
+  return db
+    .select({ score: lessonAttempts.score, timeSpentSec: lessonAttempts.timeSpentSec })
+    .from(lessonAttempts)
+    .where(
+      and(
+        eq(lessonAttempts.userId, userId),
+        gte(lessonAttempts.createdAt, from),
+        lt(lessonAttempts.createdAt, to),
+      ),
+    )
+    .orderBy(desc(lessonAttempts.createdAt));
+}
+
+/** The challenge set of a user's day, storing `draw` first if there is none yet. */
+export async function challengeSetOf(
+  db: Db | Tx,
+  userId: string,
+  date: string,
+  draw: () => { challenges: DailyChallengeDefinition[]; totalXpReward: number },
+) {
+  const [existing] = await db
+    .select()
+    .from(dailyChallenges)
+    .where(and(eq(dailyChallenges.userId, userId), eq(dailyChallenges.date, date)))
+    .limit(1);
+  if (existing) return existing;
+  const [created] = await db
+    .insert(dailyChallenges)
+    .values({ userId, date, ...draw() })
+    .onConflictDoNothing()
+    .returning();
+  if (created) return created;
+  const [raced] = await db
+    .select()
+    .from(dailyChallenges)
+    .where(and(eq(dailyChallenges.userId, userId), eq(dailyChallenges.date, date)));
+  return raced!;
+}
+
+export async function completedChallenges(db: Db | Tx, userId: string, date: string): Promise<Set<string>> {
+  const rows = await db
+    .select({ id: userChallengeProgress.challengeId })
+    .from(userChallengeProgress)
+    .where(
+      and(
+        eq(userChallengeProgress.userId, userId),
+        eq(userChallengeProgress.date, date),
+        sql`${userChallengeProgress.completedAt} is not null`,
+      ),
+    );
+  return new Set(rows.map((row) => row.id));
+}
+
+/** Records a challenge as completed; false when it already was (its XP is then not paid again). */
+export async function completeChallenge(
+  tx: Tx,
+  values: { userId: string; date: string; challengeId: string; current: number; target: number; at: Date },
+): Promise<boolean> {
+  const rows = await tx
+    .insert(userChallengeProgress)
+    .values({
+      userId: values.userId,
+      date: values.date,
+      challengeId: values.challengeId,
+      current: values.current,
+      target: values.target,
+      completedAt: values.at,
+    })
+    .onConflictDoUpdate({
+      target: [userChallengeProgress.userId, userChallengeProgress.date, userChallengeProgress.challengeId],
+      set: { current: values.current, completedAt: values.at },
+      where: isNull(userChallengeProgress.completedAt),
+    })
+    .returning({ id: userChallengeProgress.challengeId });
+  return rows.length > 0;
+}
+
+/** A user's per-language progress rows (minutes today, XP) and their counters. */
+export async function learnerTotals(db: Db | Tx, userId: string) {
+  const [languages, [stats]] = await Promise.all([
+    db.select().from(userLanguageProgress).where(eq(userLanguageProgress.userId, userId)),
+    db
+      .select({
+        xp: userStats.xpPoints,
+        streak: userStats.streakDays,
+        lastActiveDate: userStats.lastActiveDate,
+      })
+      .from(userStats)
+      .where(eq(userStats.userId, userId)),
+  ]);
+  return { languages, stats: stats ?? null };
+}
