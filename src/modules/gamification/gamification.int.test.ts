@@ -32,10 +32,7 @@ describe('badges and achievements at their thresholds', () => {
     );
     const again = await record(activity(user.id, 1));
     expect(again.unlocked.badges.map((badge) => badge.id)).not.toContain('xp_500');
-    const held = await t.deps.db
-      .select()
-      .from(userBadges)
-      .where(eq(userBadges.userId, userId(user)));
+    const held = await t.deps.db.select().from(userBadges).where(eq(userBadges.userId, user.id));
     expect(held.filter((badge) => badge.badgeId === 'xp_500')).toHaveLength(1);
   });
 
