@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { hash } from '@node-rs/argon2';
 import { ARGON2_OPTIONS } from '../src/modules/auth/passwords.js';
-import { type Measurement, printTable, startProcess } from './lib.js';
+import { closedLoop, type Measurement, printTable, startProcess, trpcCall } from './lib.js';
 
 /**
  * `npm run bench:auth`: login and refresh throughput of the real server beside the raw argon2id hash rate
@@ -20,61 +20,15 @@ const nextClientIp = () => {
   return `198.18.${(callCount >> 8) & 255}.${callCount & 255}`;
 };
 
-const trpc = async (base: string, path: string, input: unknown) => {
-  const response = await fetch(`${base}/api/trpc/${path}?batch=1`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-forwarded-for': nextClientIp() },
-    body: JSON.stringify({ 0: { json: input } }),
-  });
-  const [item] = (await response.json()) as [
-    { result?: { data: { json: Record<string, string> } }; error?: unknown },
-  ];
-  if (!item.result) throw new Error(`${path} failed: ${response.status} ${JSON.stringify(item.error)}`);
-  return item.result.data.json;
-};
-
-/** Runs `work` in `workers` closed loops for the duration and records each call's latency. */
-async function closedLoop(
-  name: string,
-  workers: number,
-  work: (worker: number) => Promise<void>,
-): Promise<Measurement> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const deadline = performance.now() + seconds * 1000;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: workers }, async (_, worker) => {
-      while (performance.now() < deadline) {
-        const t0 = performance.now();
-        try {
-          await work(worker);
-          latencies.push(performance.now() - t0);
-        } catch {
-          errors++;
-        }
-      }
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pick = (p: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
-  return {
-    name,
-    requestsPerSecond: latencies.length / elapsed,
-    p50: pick(50),
-    p95: pick(95),
-    p99: pick(99),
-    errors,
-    non2xx: 0,
-    bytesPerRequest: 0,
-  };
-}
+const trpc = (base: string, path: string, input: unknown) =>
+  trpcCall(base, 'mutation', path, input, { 'x-forwarded-for': nextClientIp() }) as Promise<
+    Record<string, string>
+  >;
 
 const hashRate = await closedLoop(
   `raw argon2id hash (m=19456,t=2,p=1), ${concurrency} in flight`,
   concurrency,
+  seconds,
   async () => {
     await hash(PASSWORD, ARGON2_OPTIONS);
   },
@@ -112,7 +66,7 @@ try {
     ),
   );
   rows.push(
-    await closedLoop(`auth.login, ${concurrency} clients`, concurrency, async () => {
+    await closedLoop(`auth.login, ${concurrency} clients`, concurrency, seconds, async () => {
       await trpc(server.url, 'auth.login', {
         email: `bench-${stamp}-${logins++ % accountCount}@example.com`,
         password: PASSWORD,
@@ -121,10 +75,15 @@ try {
   );
   const refreshTokens = accounts.slice(0, concurrency).map((account) => account.refreshToken!);
   rows.push(
-    await closedLoop(`auth.refreshToken (rotating), ${concurrency} clients`, concurrency, async (worker) => {
-      const next = await trpc(server.url, 'auth.refreshToken', { refreshToken: refreshTokens[worker] });
-      refreshTokens[worker] = next.refreshToken!;
-    }),
+    await closedLoop(
+      `auth.refreshToken (rotating), ${concurrency} clients`,
+      concurrency,
+      seconds,
+      async (worker) => {
+        const next = await trpc(server.url, 'auth.refreshToken', { refreshToken: refreshTokens[worker] });
+        refreshTokens[worker] = next.refreshToken!;
+      },
+    ),
   );
 } finally {
   await server.stop();

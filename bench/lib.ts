@@ -252,3 +252,68 @@ export function printTable(rows: Measurement[], ratioLabel = 'vs bare'): void {
   // biome-ignore lint/suspicious/noConsole: a benchmark's output is its table
   console.table(table);
 }
+
+/**
+ * Runs `work` in `workers` closed loops for `seconds` and records each call's latency: for requests that
+ * differ per call (their own token, body or path), which a single-URL load tool cannot send.
+ */
+export async function closedLoop(
+  name: string,
+  workers: number,
+  seconds: number,
+  work: (worker: number) => Promise<void>,
+): Promise<Measurement> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: workers }, async (_, worker) => {
+      while (performance.now() < deadline) {
+        const t0 = performance.now();
+        try {
+          await work(worker);
+          latencies.push(performance.now() - t0);
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pick = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
+  return {
+    name,
+    requestsPerSecond: latencies.length / elapsed,
+    p50: pick(50),
+    p95: pick(95),
+    p99: pick(99),
+    errors,
+    non2xx: 0,
+    bytesPerRequest: 0,
+  };
+}
+
+/** One tRPC call in the app's wire format; returns the result's JSON or throws with the error. */
+export async function trpcCall(
+  base: string,
+  type: 'query' | 'mutation',
+  path: string,
+  input: unknown,
+  headers: Record<string, string> = {},
+): Promise<unknown> {
+  const batch = JSON.stringify({ 0: { json: input } });
+  const response =
+    type === 'query'
+      ? await fetch(`${base}/api/trpc/${path}?batch=1&input=${encodeURIComponent(batch)}`, { headers })
+      : await fetch(`${base}/api/trpc/${path}?batch=1`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: batch,
+        });
+  const [item] = (await response.json()) as [{ result?: { data: { json: unknown } }; error?: unknown }];
+  if (!item.result) throw new Error(`${path} failed: ${response.status} ${JSON.stringify(item.error)}`);
+  return item.result.data.json;
+}
