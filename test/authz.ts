@@ -20,6 +20,9 @@ export const PUBLIC_PROCEDURES = new Set([
   'auth.unlockAccount',
   'lessons.getAll',
   'lessons.getById',
+  'dialogue.getTopics',
+  'dialogue.getScenes',
+  'dialogue.scoreSemantic',
 ]);
 
 type ProcedureType = 'query' | 'mutation' | 'subscription';

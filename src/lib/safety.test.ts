@@ -168,7 +168,10 @@ describe('redactPersonalData: together', () => {
 
 describe('screenText', () => {
   it('refuses profanity without returning the text', () => {
-    expect(screenText('my email is a@b.io, damn it')).toEqual({ safe: false, reason: 'inappropriate_language' });
+    expect(screenText('my email is a@b.io, damn it')).toEqual({
+      safe: false,
+      reason: 'inappropriate_language',
+    });
   });
 
   it('answers safe text with personal data redacted', () => {

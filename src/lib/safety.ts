@@ -152,7 +152,8 @@ function redactCardsInRun(run: string, count: () => void): string {
       if (to > from && !(groupable(groups[from]!.digits) && groupable(groups[to]!.digits))) break;
       digits += groups[to]!.digits;
       if (digits.length > 19) break;
-      if (isCardNumber(digits) && (!best || digits.length > best.length)) best = { from, to, length: digits.length };
+      if (isCardNumber(digits) && (!best || digits.length > best.length))
+        best = { from, to, length: digits.length };
     }
   }
   if (!best) return run;
@@ -170,20 +171,28 @@ function redactCardsInRun(run: string, count: () => void): string {
  */
 export function redactPersonalData(text: string): { text: string; redactions: Redactions } {
   const redactions: Redactions = { email: 0, phone: 0, card: 0 };
-  const replace = (kind: PiiKind, accept: (match: string) => boolean = () => true) => (match: string) => {
-    if (!accept(match)) return match;
-    redactions[kind]++;
-    return REDACTED;
-  };
+  const replace =
+    (kind: PiiKind, accept: (match: string) => boolean = () => true) =>
+    (match: string) => {
+      if (!accept(match)) return match;
+      redactions[kind]++;
+      return REDACTED;
+    };
   const redacted = text
     .replace(EMAIL, replace('email'))
     .replace(DIGIT_RUN, (run) => redactCardsInRun(run, () => redactions.card++))
-    .replace(INTERNATIONAL_PHONE, replace('phone', (match) => isInternationalNumber(match)))
+    .replace(
+      INTERNATIONAL_PHONE,
+      replace('phone', (match) => isInternationalNumber(match)),
+    )
     .replace(NANP_PHONE, replace('phone'))
     .replace(NANP_PHONE_BARE, replace('phone'))
     .replace(
       NATIONAL_PHONE,
-      replace('phone', (match) => !LEADING_DATE.test(match) && digitCount(match) >= 9 && digitCount(match) <= 11),
+      replace(
+        'phone',
+        (match) => !LEADING_DATE.test(match) && digitCount(match) >= 9 && digitCount(match) <= 11,
+      ),
     );
   return { text: redacted, redactions };
 }

@@ -60,7 +60,13 @@ describe('characterErrorRate and keywordsHit', () => {
   it.each([
     ['a key phrase said inside a sentence', 'Hello, my name is John', MEETING, 0, ['hello', 'my name is']],
     ['one letter wrong in a 16-letter phrase', 'nice to meat you', ['nice to meet you'], 1 / 16, []],
-    ['accents missing from the text', 'Un cafe con leche, por favor', ['café con leche'], 0, ['café con leche']],
+    [
+      'accents missing from the text',
+      'Un cafe con leche, por favor',
+      ['café con leche'],
+      0,
+      ['café con leche'],
+    ],
     ['accents only in the text', 'CAFÉ!', ['cafe'], 0, ['cafe']],
     ['apostrophes of any kind', 'I’d like soup', ["i'd like"], 0, ["i'd like"]],
     ['nothing like any phrase', 'xyz', ['hello'], 1, []],
@@ -102,19 +108,40 @@ describe('scoreTurn', () => {
   it.each([
     {
       name: 'two key phrases said exactly, half the goal',
-      input: { text: 'Hello, my name is John', keyPhrases: MEETING, goal: 'say name where from', difficulty: 'beginner' },
+      input: {
+        text: 'Hello, my name is John',
+        keyPhrases: MEETING,
+        goal: 'say name where from',
+        difficulty: 'beginner',
+      },
       // CER 0; keywords 2/3; semantic: "say"/"name"/"where"/"from" → only "name".
-      expected: { accuracy: 1, fluency: 1, semantic: 0.25, combined: 0.625, keywordsHit: ['hello', 'my name is'] },
+      expected: {
+        accuracy: 1,
+        fluency: 1,
+        semantic: 0.25,
+        combined: 0.625,
+        keywordsHit: ['hello', 'my name is'],
+      },
     },
     {
       name: 'one letter wrong at beginner',
-      input: { text: 'nice to meat you', keyPhrases: MEETING, goal: 'nice meet person', difficulty: 'beginner' },
+      input: {
+        text: 'nice to meat you',
+        keyPhrases: MEETING,
+        goal: 'nice meet person',
+        difficulty: 'beginner',
+      },
       // CER 1/16 → accuracy 1 − 0.0625/0.25; fluency 0 + 0.9375·0.5; of the goal only "nice" is said.
       expected: { accuracy: 0.75, fluency: 0.469, semantic: 0.333, combined: 0.485, keywordsHit: [] },
     },
     {
       name: 'the same turn at advanced, where the target error rate is stricter',
-      input: { text: 'nice to meat you', keyPhrases: MEETING, goal: 'nice meet person', difficulty: 'advanced' },
+      input: {
+        text: 'nice to meat you',
+        keyPhrases: MEETING,
+        goal: 'nice meet person',
+        difficulty: 'advanced',
+      },
       expected: { accuracy: 0.479, fluency: 0.469, semantic: 0.333, combined: 0.404, keywordsHit: [] },
     },
     {
@@ -125,7 +152,13 @@ describe('scoreTurn', () => {
         goal: 'pedir un café',
         difficulty: 'intermediate',
       },
-      expected: { accuracy: 1, fluency: 1, semantic: 0.667, combined: 0.833, keywordsHit: ['café con leche'] },
+      expected: {
+        accuracy: 1,
+        fluency: 1,
+        semantic: 0.667,
+        combined: 0.833,
+        keywordsHit: ['café con leche'],
+      },
     },
     {
       name: 'a scene without key phrases',
@@ -139,7 +172,11 @@ describe('scoreTurn', () => {
     },
   ] as const)('$name', ({ input, expected }) => {
     const score = scoreTurn(input);
-    expect(score).toEqual({ ...expected, keywordsHit: [...expected.keywordsHit], feedback: turnFeedback(expected.combined) });
+    expect(score).toEqual({
+      ...expected,
+      keywordsHit: [...expected.keywordsHit],
+      feedback: turnFeedback(expected.combined),
+    });
   });
 
   it.each([
@@ -166,15 +203,54 @@ describe('difficulty settings', () => {
 });
 
 describe('completesScene', () => {
+  const four = ['a b', 'c d', 'e f', 'g h'];
   it.each([
-    [{ turns: 1, distinctKeywordsHit: 1, keyPhraseCount: 3, difficulty: 'beginner' }, true],
-    [{ turns: 3, distinctKeywordsHit: 1, keyPhraseCount: 3, difficulty: 'intermediate' }, false],
-    [{ turns: 3, distinctKeywordsHit: 2, keyPhraseCount: 3, difficulty: 'intermediate' }, true],
-    [{ turns: 5, distinctKeywordsHit: 2, keyPhraseCount: 4, difficulty: 'advanced' }, false],
-    [{ turns: 5, distinctKeywordsHit: 2, keyPhraseCount: 2, difficulty: 'advanced' }, true],
-    [{ turns: 1, distinctKeywordsHit: 0, keyPhraseCount: 0, difficulty: 'advanced' }, true],
-    [{ turns: 0, distinctKeywordsHit: 0, keyPhraseCount: 0, difficulty: 'beginner' }, false],
-  ] as const)('%o → %s', (input, expected) => {
+    [
+      'beginner needs one phrase',
+      { turns: 1, distinctKeywordsHit: 1, keyPhrases: MEETING, difficulty: 'beginner' },
+      true,
+    ],
+    [
+      'intermediate needs two',
+      { turns: 3, distinctKeywordsHit: 1, keyPhrases: MEETING, difficulty: 'intermediate' },
+      false,
+    ],
+    [
+      'intermediate with two',
+      { turns: 3, distinctKeywordsHit: 2, keyPhrases: MEETING, difficulty: 'intermediate' },
+      true,
+    ],
+    [
+      'advanced needs three',
+      { turns: 5, distinctKeywordsHit: 2, keyPhrases: four, difficulty: 'advanced' },
+      false,
+    ],
+    [
+      'advanced with three',
+      { turns: 5, distinctKeywordsHit: 3, keyPhrases: four, difficulty: 'advanced' },
+      true,
+    ],
+    [
+      'a scene with fewer phrases needs them all',
+      { turns: 5, distinctKeywordsHit: 2, keyPhrases: ['a', 'b'], difficulty: 'advanced' },
+      true,
+    ],
+    [
+      'a scene without phrases needs a turn',
+      { turns: 1, distinctKeywordsHit: 0, keyPhrases: [], difficulty: 'advanced' },
+      true,
+    ],
+    [
+      'phrases that are only punctuation do not count',
+      { turns: 1, distinctKeywordsHit: 0, keyPhrases: ['...'], difficulty: 'beginner' },
+      true,
+    ],
+    [
+      'no turns never completes',
+      { turns: 0, distinctKeywordsHit: 0, keyPhrases: [], difficulty: 'beginner' },
+      false,
+    ],
+  ] as const)('%s', (_, input, expected) => {
     expect(completesScene(input)).toBe(expected);
   });
 });

@@ -182,16 +182,19 @@ export function scoreTurn(input: {
 }
 
 /**
- * Whether a session completes its scene: it used at least the difficulty's number of distinct key
- * phrases (or all of them, when the scene has fewer), in at least one turn.
+ * Whether a session completes its scene: in at least one turn, it used the difficulty's number of
+ * distinct key phrases, or all of them when the scene has fewer.
  */
 export function completesScene(input: {
   turns: number;
   distinctKeywordsHit: number;
-  keyPhraseCount: number;
+  keyPhrases: readonly string[];
   difficulty: DialogueDifficulty;
 }): boolean {
-  const required = Math.min(DIFFICULTY_SETTINGS[input.difficulty].requiredKeywords, input.keyPhraseCount);
+  const required = Math.min(
+    DIFFICULTY_SETTINGS[input.difficulty].requiredKeywords,
+    phrasesOf(input.keyPhrases).length,
+  );
   return input.turns > 0 && input.distinctKeywordsHit >= required;
 }
 
