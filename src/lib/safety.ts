@@ -34,10 +34,18 @@ export function screenText(text: string): SafetyVerdict {
  * The words the app refuses (api-contract §3.11) with the inflections in common use. Matching is on word
  * boundaries, so words that merely contain one ("Scunthorpe", "assessment", "shiitake") pass.
  */
-const PROFANITIES: { prefix?: string; word: string; suffixes: string[] }[] = [
-  { prefix: 'mother', word: 'fuck', suffixes: ['s', 'ed', 'er', 'ers', 'ing', 'in', 'face', 'head', 'wit'] },
-  { word: 'shit', suffixes: ['s', 'ty', 'ting', 'head', 'heads', 'hole'] },
-  { word: 'damn', suffixes: ['s', 'ed', 'it'] },
+const PROFANITIES: { prefixes?: string[]; word: string; suffixes: string[] }[] = [
+  {
+    prefixes: ['mother'],
+    word: 'fuck',
+    suffixes: ['s', 'ed', 'er', 'ers', 'ing', 'in', 'face', 'head', 'wit'],
+  },
+  {
+    prefixes: ['bull', 'horse', 'dip'],
+    word: 'shit',
+    suffixes: ['s', 'ty', 'ting', 'head', 'heads', 'hole'],
+  },
+  { prefixes: ['god'], word: 'damn', suffixes: ['s', 'ed', 'it'] },
   { word: 'bitch', suffixes: ['es', 'ed', 'y', 'ing'] },
   { word: 'asshole', suffixes: ['s'] },
 ];
@@ -63,8 +71,8 @@ const spelled = (word: string) => [...word].map(letterPattern).join(SEPARATOR);
 
 const PROFANITY = new RegExp(
   `${NOT_WORD_BEFORE}(?:${PROFANITIES.map(
-    ({ prefix, word, suffixes }) =>
-      `${prefix ? `(?:${prefix})?` : ''}${spelled(word)}(?:${suffixes.join('|')})?`,
+    ({ prefixes, word, suffixes }) =>
+      `${prefixes ? `(?:${prefixes.join('|')})?` : ''}${spelled(word)}(?:${suffixes.join('|')})?`,
   ).join('|')})${NOT_WORD_AFTER}`,
   'iu',
 );
