@@ -356,3 +356,30 @@ describe('dialogue.getTranscript', () => {
     expect(answer.status).toBe(400);
   });
 });
+
+describe('dialogue data and the account', () => {
+  it("puts the caller's sessions, turns and scores in their data export", async () => {
+    const user = await createUser(t);
+    const session = await start(user);
+    const turn = await user.client.dialogue.submitTurn.mutate({ sessionId: session.id, text: 'Hello there' });
+    const exported = await user.client.user.exportData.query();
+    expect(exported.data.dialogue_sessions).toEqual([expect.objectContaining({ id: session.id })]);
+    expect(exported.data.dialogue_turns).toEqual([
+      expect.objectContaining({ id: turn.score.turnId, text: 'Hello there' }),
+    ]);
+    expect(exported.data.dialogue_scores).toEqual([expect.objectContaining({ turnId: turn.score.turnId })]);
+  });
+
+  it('erases sessions, turns and scores with the account', async () => {
+    const user = await createUser(t);
+    const session = await start(user);
+    await user.client.dialogue.submitTurn.mutate({ sessionId: session.id, text: 'Hello there' });
+    await user.client.auth.deleteAccount.mutate({ password: user.password, confirmation: 'DELETE' });
+    expect(
+      await t.deps.db.select().from(dialogueSessions).where(eq(dialogueSessions.id, session.id)),
+    ).toEqual([]);
+    expect(
+      await t.deps.db.select().from(dialogueTurns).where(eq(dialogueTurns.sessionId, session.id)),
+    ).toEqual([]);
+  });
+});
