@@ -16,7 +16,10 @@ import type {
 import { completesScene, DIFFICULTY_SETTINGS, scoreTurn, srsDueAt } from './scoring.js';
 import type { DialogueActor, DialogueDeps } from './service.js';
 
-/** Sessions are kept for 30 days (api-contract §9, DIALOGUE_SYSTEM); past that they are gone. */
+/**
+ * Sessions last 30 days (api-contract §9, DIALOGUE_SYSTEM); past that every procedure answers NOT_FOUND.
+ * Deleting expired rows (indexed by `expires_at`) is left to a cleanup job.
+ */
 export const SESSION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** What an unsafe turn answers (api-contract §3.11): a zero score for a turn that was never stored. */
