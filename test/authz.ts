@@ -26,6 +26,9 @@ export const PUBLIC_PROCEDURES = new Set([
   'leaderboard.compareUsers',
   'leaderboard.getGlobalStats',
   'analytics.getLeaderboard',
+  'dialogue.getTopics',
+  'dialogue.getScenes',
+  'dialogue.scoreSemantic',
 ]);
 
 type ProcedureType = 'query' | 'mutation' | 'subscription';

@@ -4,6 +4,7 @@ import type { Metrics } from '../lib/metrics.js';
 import { createRateLimitState } from '../lib/rate-limit/decision.js';
 import { requestContext } from '../lib/request-context.js';
 import type { AuthDeps } from '../modules/auth/deps.js';
+import type { DialogueDeps } from '../modules/dialogue/service.js';
 import type { LeaderboardDeps } from '../modules/leaderboard/service.js';
 import type { LessonsDeps } from '../modules/lessons/service.js';
 import type { UsersDeps } from '../modules/users/service.js';
@@ -16,7 +17,11 @@ export interface Caller {
 }
 
 /** What procedures need: the union of their modules' dependencies, plus the middlewares' metrics. */
-export type ProcedureDeps = AuthDeps & UsersDeps & LessonsDeps & LeaderboardDeps & { metrics: Metrics };
+export type ProcedureDeps = AuthDeps &
+  UsersDeps &
+  LessonsDeps &
+  LeaderboardDeps &
+  DialogueDeps & { metrics: Metrics };
 
 export interface TrpcContext {
   deps: ProcedureDeps;

@@ -42,8 +42,13 @@ describe('procedure metadata', () => {
     }
   });
 
-  it('marks as publicly cacheable only reads of the lesson catalogue', () => {
+  it('marks as publicly cacheable only reads of the lesson and dialogue catalogues', () => {
     const cacheable = procedures.filter((procedure) => procedure.meta.cache === 'public').map((p) => p.path);
-    expect(cacheable.sort()).toEqual(['lessons.getAll', 'lessons.getById']);
+    expect(cacheable.sort()).toEqual([
+      'dialogue.getScenes',
+      'dialogue.getTopics',
+      'lessons.getAll',
+      'lessons.getById',
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { auditEvents } from '../modules/audit/router.js';
 import { authRouter } from '../modules/auth/router.js';
+import { dialogueRouter } from '../modules/dialogue/router.js';
 import { exampleRouter } from '../modules/example/router.js';
 import { analyticsLeaderboardProcedure, leaderboardRouter } from '../modules/leaderboard/router.js';
 import { lessonsRouter } from '../modules/lessons/router.js';
@@ -21,7 +22,7 @@ export const appRouter = router({
   learn: router({}),
   preferences: router({}),
   leaderboard: leaderboardRouter,
-  dialogue: router({}),
+  dialogue: dialogueRouter,
   tutorData: router({}),
   admin: mergeRouters(router({ auditEvents }), adminUsersRouter),
 });

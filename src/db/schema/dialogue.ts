@@ -1,9 +1,30 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, pgTable, real, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  real,
+  text,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { LANGUAGE_CODE_MESSAGE, LANGUAGE_CODE_PATTERN } from '../../lib/text-input.js';
 import { createdAt, instant, oneOf, PROFICIENCY_LEVELS, uuidPk } from '../columns.js';
+import { intRule, patternRule, ruleChecks, textRule } from '../rules.js';
 import { userIdRef } from './users.js';
 
 export const DIALOGUE_ROLES = ['system', 'coach', 'user', 'npc'] as const;
+
+/** What clients may write into dialogue_turns' columns: the checks below and the Zod inputs share these. */
+export const DIALOGUE_TURN_RULES = {
+  text: textRule(1, 2000),
+  lang: patternRule(LANGUAGE_CODE_PATTERN, 16, LANGUAGE_CODE_MESSAGE),
+  /** How long the turn took, at most ten minutes. */
+  timeMs: intRule(0, 600_000),
+} as const;
 
 export interface DialogueStarterTurn {
   role: (typeof DIALOGUE_ROLES)[number];
@@ -62,6 +83,8 @@ export const dialogueSessions = pgTable(
     startedAt: instant('started_at').notNull().defaultNow(),
     endedAt: instant('ended_at'),
     srsDueAt: instant('srs_due_at'),
+    /** Set when the session ends having used the key phrases its difficulty requires. */
+    completed: boolean('completed').notNull().default(false),
     /** Sessions are kept for 30 days. */
     expiresAt: instant('expires_at').notNull().default(sql`now() + interval '30 days'`),
   },
@@ -94,8 +117,7 @@ export const dialogueTurns = pgTable(
   (t) => [
     uniqueIndex('dialogue_turns_session_id_position_idx').on(t.sessionId, t.position),
     check('dialogue_turns_role_check', oneOf(t.role, DIALOGUE_ROLES)),
-    check('dialogue_turns_text_check', sql`char_length(${t.text}) >= 1`),
-    check('dialogue_turns_time_ms_check', sql`${t.timeMs} >= 0`),
+    ...ruleChecks<keyof typeof DIALOGUE_TURN_RULES>('dialogue_turns', t, DIALOGUE_TURN_RULES),
     check('dialogue_turns_position_check', sql`${t.position} >= 0`),
   ],
 );

@@ -29,6 +29,28 @@ export async function findRowsOfUser(db: Db | Tx, userId: string): Promise<Recor
   data.refresh_tokens = sessionIds.length
     ? await db.select().from(schema.refreshTokens).where(inArray(schema.refreshTokens.sessionId, sessionIds))
     : [];
+  // Dialogue turns (the learner's own words) and their scores hang off sessions, not off the user.
+  const dialogueSessionIds = ((data.dialogue_sessions ?? []) as { id: string }[]).map(
+    (session) => session.id,
+  );
+  const turns = dialogueSessionIds.length
+    ? await db
+        .select()
+        .from(schema.dialogueTurns)
+        .where(inArray(schema.dialogueTurns.sessionId, dialogueSessionIds))
+    : [];
+  data.dialogue_turns = turns;
+  data.dialogue_scores = turns.length
+    ? await db
+        .select()
+        .from(schema.dialogueScores)
+        .where(
+          inArray(
+            schema.dialogueScores.turnId,
+            turns.map((turn) => turn.id),
+          ),
+        )
+    : [];
   data.audit_events = await db
     .select()
     .from(schema.auditEvents)

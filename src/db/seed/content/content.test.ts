@@ -90,6 +90,54 @@ describe('seed content: dialogue', () => {
     );
   });
 
+  it('has the contract topics with the scene counts the contract announces (3, 4, 3)', () => {
+    const byId = new Map(dialogueTopics.map((topic) => [topic.id, topic]));
+    const counts = [
+      ['550e8400-e29b-41d4-a716-446655440001', 'Greetings & Introductions', 3],
+      ['550e8400-e29b-41d4-a716-446655440002', 'At the Restaurant', 4],
+      ['550e8400-e29b-41d4-a716-446655440003', 'Shopping', 3],
+    ] as const;
+    for (const [id, title, sceneCount] of counts) {
+      expect(byId.get(id)?.title, id).toBe(title);
+      expect(byId.get(id)?.scenes.length, title).toBe(sceneCount);
+    }
+  });
+
+  it('has the contract scenes in their topics, at their levels', () => {
+    const sceneOf = (id: string) => {
+      const topic = dialogueTopics.find((t) => t.scenes.some((s) => s.id === id));
+      return { topicId: topic?.id, ...topic?.scenes.find((s) => s.id === id) };
+    };
+    expect(sceneOf('660e8400-e29b-41d4-a716-446655440001')).toMatchObject({
+      topicId: '550e8400-e29b-41d4-a716-446655440001',
+      title: 'Meeting Someone New',
+      level: 'beginner',
+      keyPhrases: ['hello', 'my name is', 'nice to meet you'],
+    });
+    expect(sceneOf('660e8400-e29b-41d4-a716-446655440002')).toMatchObject({
+      topicId: '550e8400-e29b-41d4-a716-446655440001',
+      title: 'Asking About Someone',
+      level: 'intermediate',
+    });
+    expect(sceneOf('660e8400-e29b-41d4-a716-446655440003')).toMatchObject({
+      topicId: '550e8400-e29b-41d4-a716-446655440002',
+      title: 'Ordering a Meal',
+      level: 'beginner',
+    });
+  });
+
+  it('opens every scene with a system prompt and an NPC line in English', () => {
+    for (const scene of scenes) {
+      expect(
+        scene.starterTurns.map((turn) => [turn.role, turn.lang]),
+        scene.title,
+      ).toEqual([
+        ['system', 'en'],
+        ['npc', 'en'],
+      ]);
+    }
+  });
+
   it('gives every scene at least one key phrase and one starter turn', () => {
     for (const scene of scenes) {
       expect(scene.keyPhrases.length, scene.title).toBeGreaterThan(0);

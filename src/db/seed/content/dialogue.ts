@@ -157,6 +157,23 @@ export const dialogueTopics: SeedDialogueTopic[] = [
           },
         ],
       },
+      {
+        id: '660e8400-e29b-41d4-a716-446655440010',
+        title: 'Paying the Bill',
+        description: 'At the end of a meal with a friend you ask for the bill, split it and leave a tip.',
+        level: 'beginner',
+        goal: 'Ask for the bill, say how you want to pay and split it with your friend.',
+        keyPhrases: ['the bill, please', 'can i pay by card', 'we would like to split', 'keep the change'],
+        tags: ['restaurant', 'paying', 'numbers'],
+        starterTurns: [
+          {
+            role: 'system',
+            text: 'Role-play: you are a friendly waiter clearing the table after a meal for two. The total is 42 euros; card and cash are both fine. Keep your language simple and confirm the amounts.',
+            lang: 'en',
+          },
+          { role: 'npc', text: 'Did you enjoy your meal? Can I get you anything else?', lang: 'en' },
+        ],
+      },
     ],
   },
   {

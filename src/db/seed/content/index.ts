@@ -27,4 +27,4 @@ export const allLessons: SeedLesson[] = [
 ];
 
 // Bump this whenever any seed content changes, so that the seeder knows to re-apply it.
-export const CONTENT_VERSION = '2026-11-30.1';
+export const CONTENT_VERSION = '2026-11-30.2';
