@@ -5,7 +5,9 @@ import { createRateLimitState } from '../lib/rate-limit/decision.js';
 import { requestContext } from '../lib/request-context.js';
 import type { AuthDeps } from '../modules/auth/deps.js';
 import type { LessonsDeps } from '../modules/lessons/service.js';
+import type { SrsDeps } from '../modules/srs/service.js';
 import type { UsersDeps } from '../modules/users/service.js';
+import type { VocabularyDeps } from '../modules/vocabulary/service.js';
 
 /** The authenticated caller, filled from the access token by the accounts module. */
 export interface Caller {
@@ -15,7 +17,11 @@ export interface Caller {
 }
 
 /** What procedures need: the union of their modules' dependencies, plus the middlewares' metrics. */
-export type ProcedureDeps = AuthDeps & UsersDeps & LessonsDeps & { metrics: Metrics };
+export type ProcedureDeps = AuthDeps &
+  UsersDeps &
+  LessonsDeps &
+  SrsDeps &
+  VocabularyDeps & { metrics: Metrics };
 
 export interface TrpcContext {
   deps: ProcedureDeps;

@@ -3,7 +3,9 @@ import { authRouter } from '../modules/auth/router.js';
 import { exampleRouter } from '../modules/example/router.js';
 import { lessonsRouter } from '../modules/lessons/router.js';
 import { deleteAccountProcedure, exportDataProcedure } from '../modules/privacy/router.js';
+import { srsRouter } from '../modules/srs/router.js';
 import { adminUsersRouter, usersRouter } from '../modules/users/router.js';
+import { vocabularyRouter } from '../modules/vocabulary/router.js';
 import { mergeRouters, router } from './init.js';
 
 /**
@@ -22,6 +24,9 @@ export const appRouter = router({
   leaderboard: router({}),
   dialogue: router({}),
   tutorData: router({}),
+  // Not in the contract's list (§3): the learning domain's own namespaces.
+  srs: srsRouter,
+  vocabulary: vocabularyRouter,
   admin: mergeRouters(router({ auditEvents }), adminUsersRouter),
 });
 
