@@ -81,4 +81,28 @@ describe('ensureCardsForItems', () => {
     const review = await user.client.srs.submitReview.mutate({ cardId: card!.id, rating: 'easy' });
     expect(review.card).toMatchObject({ state: 'review', reps: 1, item: card!.item });
   });
+
+  it('leaves out a card whose lesson item is gone from the content, and refuses to review it', async () => {
+    const user = await createUser(t);
+    const [card] = await t.deps.db
+      .insert(srsCards)
+      .values({ userId: user.user.id, itemKind: 'content_item', itemRef: 'dropped-lesson--item--1' })
+      .returning();
+    setClock(t, new Date(Date.now() + 1_000));
+    expect((await user.client.srs.getDue.query()).cards).toEqual([]);
+    // Nor does it take a place in the queue: a card due after it still fills a page of one.
+    const { card: word } = await user.client.vocabulary.add.mutate({
+      word: 'sí',
+      translation: 'yes',
+      language: 'es',
+    });
+    expect((await user.client.srs.getDue.query({ limit: 1 })).cards.map((due) => due.id)).toEqual([word.id]);
+    await expect(
+      user.client.srs.submitReview.mutate({ cardId: card!.id, rating: 'good' }),
+    ).rejects.toMatchObject({
+      data: { errorCode: 'NOT_FOUND' },
+    });
+    const [stored] = await t.deps.db.select().from(srsCards).where(eq(srsCards.id, card!.id));
+    expect(stored).toMatchObject({ reps: 0, state: 0 });
+  });
 });
