@@ -60,7 +60,8 @@ export async function getDueCards(deps: SrsDeps, actor: SrsActor, input: GetDueI
  * card, reschedules it and appends the review to the log, so concurrent reviews of a card serialise.
  *
  * A card can only be reviewed once it is due: the shortest step FSRS schedules is a minute, so a repeated
- * submission (a double tap, a retried request) finds the card no longer due and changes nothing.
+ * submission (a double tap, a retried request) finds the card no longer due and changes nothing. The
+ * daily caps shape the queue `srs.getDue` serves; a due card is reviewable whatever they say.
  * Throws NOT_FOUND for a card that is not the caller's, CONFLICT for a card not due yet.
  */
 export async function submitReview(
@@ -130,6 +131,7 @@ export async function createVocabularyCard(
     itemRef: params.entryId,
     dueAt: params.dueAt,
   });
+  // Found: inserted just now, in this transaction, for the entry inserted just before it.
   const card = await repo.findCard(deps.db, { userId: params.userId, cardId });
   return card!;
 }
