@@ -81,7 +81,7 @@ export async function findDueCards(
   )
     .orderBy(asc(srsCards.dueAt), asc(srsCards.id))
     .limit(params.limit);
-  return rows.flatMap(toDto);
+  return rows.map(toDto);
 }
 
 /** One of the user's cards with its item, or null. */
@@ -90,7 +90,8 @@ export async function findCard(db: Db | Tx, params: { userId: string; cardId: st
     db,
     and(eq(srsCards.userId, params.userId), eq(srsCards.id, params.cardId))!,
   ).limit(1);
-  return rows.flatMap(toDto)[0] ?? null;
+  const [row] = rows;
+  return row ? toDto(row) : null;
 }
 
 /** The user's card, locked until the transaction ends so reviews of it serialise; null if not theirs. */
@@ -153,7 +154,6 @@ export async function deleteCardsOfItems(
   tx: Tx,
   params: { userId: string; itemKind: ItemKind; itemRefs: string[] },
 ): Promise<void> {
-  if (params.itemRefs.length === 0) return;
   await tx
     .delete(srsCards)
     .where(
@@ -165,7 +165,8 @@ export async function deleteCardsOfItems(
     );
 }
 
-function toDto({ card, vocabulary: entry, contentItem }: CardRow): SrsCardDto[] {
+/** A row of `cardsWithItems` as the app reads it; the query only returns rows that have their item. */
+function toDto({ card, vocabulary: entry, contentItem }: CardRow): SrsCardDto {
   const base = {
     id: card.id,
     itemId: card.itemRef,
@@ -179,33 +180,22 @@ function toDto({ card, vocabulary: entry, contentItem }: CardRow): SrsCardDto[] 
     difficulty: card.difficulty,
   };
   if (entry) {
-    return [
-      {
-        ...base,
-        kind: 'vocabulary',
-        item: {
-          word: entry.word,
-          translation: entry.translation,
-          language: entry.language,
-          note: entry.notes,
-        },
-      },
-    ];
+    return {
+      ...base,
+      kind: 'vocabulary',
+      item: { word: entry.word, translation: entry.translation, language: entry.language, note: entry.notes },
+    };
   }
-  if (contentItem) {
-    return [
-      {
-        ...base,
-        kind: 'content_item',
-        item: {
-          type: contentItem.type,
-          value: contentItem.value,
-          translation: contentItem.translation,
-          pronunciation: contentItem.pronunciation,
-          audioUrl: contentItem.audioUrl,
-        },
-      },
-    ];
-  }
-  return [];
+  const item = contentItem!;
+  return {
+    ...base,
+    kind: 'content_item',
+    item: {
+      type: item.type,
+      value: item.value,
+      translation: item.translation,
+      pronunciation: item.pronunciation,
+      audioUrl: item.audioUrl,
+    },
+  };
 }
