@@ -7,7 +7,9 @@ import type { AuthDeps } from '../modules/auth/deps.js';
 import type { DialogueDeps } from '../modules/dialogue/service.js';
 import type { LeaderboardDeps } from '../modules/leaderboard/service.js';
 import type { LessonsDeps } from '../modules/lessons/service.js';
+import type { SrsDeps } from '../modules/srs/service.js';
 import type { UsersDeps } from '../modules/users/service.js';
+import type { VocabularyDeps } from '../modules/vocabulary/service.js';
 
 /** The authenticated caller, filled from the access token by the accounts module. */
 export interface Caller {
@@ -21,7 +23,9 @@ export type ProcedureDeps = AuthDeps &
   UsersDeps &
   LessonsDeps &
   LeaderboardDeps &
-  DialogueDeps & { metrics: Metrics };
+  DialogueDeps &
+  SrsDeps &
+  VocabularyDeps & { metrics: Metrics };
 
 export interface TrpcContext {
   deps: ProcedureDeps;

@@ -5,7 +5,9 @@ import { exampleRouter } from '../modules/example/router.js';
 import { analyticsLeaderboardProcedure, leaderboardRouter } from '../modules/leaderboard/router.js';
 import { lessonsRouter } from '../modules/lessons/router.js';
 import { deleteAccountProcedure, exportDataProcedure } from '../modules/privacy/router.js';
+import { srsRouter } from '../modules/srs/router.js';
 import { adminUsersRouter, usersRouter } from '../modules/users/router.js';
+import { vocabularyRouter } from '../modules/vocabulary/router.js';
 import { mergeRouters, router } from './init.js';
 
 /**
@@ -24,6 +26,9 @@ export const appRouter = router({
   leaderboard: leaderboardRouter,
   dialogue: dialogueRouter,
   tutorData: router({}),
+  // Not in the contract's list (§3): the learning domain's own namespaces.
+  srs: srsRouter,
+  vocabulary: vocabularyRouter,
   admin: mergeRouters(router({ auditEvents }), adminUsersRouter),
 });
 

@@ -1,9 +1,22 @@
-import { sql } from 'drizzle-orm';
-import { check, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { index, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { LANGUAGE_CODE_MESSAGE, LANGUAGE_CODE_PATTERN } from '../../lib/text-input.js';
 import { createdAt, updatedAt, uuidPk } from '../columns.js';
+import { patternRule, ruleChecks, textRule } from '../rules.js';
 import { userIdRef } from './users.js';
 
-/** A learner's own word list (`VocabularyAddSchema`). */
+/** What clients may write into vocabulary's columns: the checks below and the Zod inputs are built from these. */
+export const VOCABULARY_RULES = {
+  word: textRule(1, 100),
+  translation: textRule(1, 200),
+  notes: textRule(0, 500),
+  // The same language codes as the users' own (users.native_language, users.selected_language).
+  language: patternRule(LANGUAGE_CODE_PATTERN, 16, LANGUAGE_CODE_MESSAGE),
+} as const;
+
+/**
+ * A learner's own word list (`VocabularyAddSchema`). Each entry has one spaced-repetition card
+ * (`srs_cards`, kind `vocabulary`), created and deleted with it in the same transaction.
+ */
 export const vocabulary = pgTable(
   'vocabulary',
   {
@@ -15,15 +28,15 @@ export const vocabulary = pgTable(
     language: text('language').notNull(),
     notes: text('notes'),
     audioUrl: text('audio_url'),
+    // Stamped by the service in milliseconds, as the list's page cursor carries it.
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex('vocabulary_user_id_language_word_idx').on(t.userId, t.language, t.word),
-    check('vocabulary_word_check', sql`char_length(${t.word}) between 1 and 100`),
-    check('vocabulary_translation_check', sql`char_length(${t.translation}) between 1 and 200`),
-    check('vocabulary_notes_check', sql`char_length(${t.notes}) <= 500`),
-    check('vocabulary_language_check', sql`${t.language} ~ '^[a-z]{2,3}(-[A-Z]{2})?$'`),
+    // vocabulary.list: a user's entries, newest first.
+    index('vocabulary_user_id_created_at_idx').on(t.userId, t.createdAt),
+    ...ruleChecks<keyof typeof VOCABULARY_RULES>('vocabulary', t, VOCABULARY_RULES),
   ],
 );
 

@@ -118,6 +118,36 @@ describe('lessons.submit', () => {
     );
   });
 
+  it('gives every word answered right a spaced-repetition card, counted once as a word learned', async () => {
+    const { user, client } = await createUser(t);
+    const itemsOf = async (answers: { exerciseId: string }[]) => {
+      const rows = await t.deps.db
+        .select({ id: exercises.id, item: exercises.contentItemId })
+        .from(exercises)
+        .where(eq(exercises.lessonId, 'numbers-1-10'));
+      const itemOf = new Map(rows.map((row) => [row.id, row.item]));
+      return new Set(answers.flatMap((answer) => itemOf.get(answer.exerciseId) ?? []));
+    };
+    const wordsLearned = async () => {
+      const [row] = await t.deps.db
+        .select({ words: userStats.wordsLearned })
+        .from(userStats)
+        .where(eq(userStats.userId, user.id));
+      return row!.words;
+    };
+    const firstTry = await answersFor(client, 'numbers-1-10', 3);
+    await client.lessons.submit.mutate({ lessonId: 'numbers-1-10', answers: firstTry });
+    const rightFirst = await itemsOf(firstTry.slice(3));
+    expect(rightFirst.size).toBeGreaterThan(0);
+    expect(await wordsLearned()).toBe(rightFirst.size);
+    const due = await client.srs.getDue.query({ limit: 100 });
+    expect(new Set(due.cards.map((card) => card.itemId))).toEqual(rightFirst);
+
+    const secondTry = await answersFor(client, 'numbers-1-10');
+    await client.lessons.submit.mutate({ lessonId: 'numbers-1-10', answers: secondTry });
+    expect(await wordsLearned()).toBe(new Set([...rightFirst, ...(await itemsOf(secondTry))]).size);
+  });
+
   it('caps the XP of answers the client scored itself (the contract’s legacy shape)', async () => {
     const { user, client } = await createUser(t);
     const result = await client.lessons.submit.mutate({

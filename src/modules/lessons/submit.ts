@@ -9,6 +9,7 @@ import {
   type UnlockedBadge,
 } from '../gamification/service.js';
 import { applyRankingUpdate } from '../leaderboard/boards.js';
+import { ensureCardsForItems } from '../srs/service.js';
 import { localDate } from '../users/local-date.js';
 import { completeChallenges } from './challenges.js';
 import { exerciseSet, isLocked, progressReport, requireLearner, requireLesson } from './practice.js';
@@ -93,6 +94,7 @@ export async function submit(deps: LessonsDeps, userId: string, input: SubmitInp
       timeSpent: input.timeSpent,
       now,
     });
+    const wordsLearned = await ensureCardsForItems({ db: tx }, userId, scored.learnedItemIds);
     const challengeXp = await completeChallenges(
       tx,
       userId,
@@ -113,6 +115,7 @@ export async function submit(deps: LessonsDeps, userId: string, input: SubmitInp
           ...challengeXp.map((award) => ({ ...award, source: 'challenge' as const })),
         ],
         lessonsCompleted: completedNow ? 1 : 0,
+        wordsLearned,
       },
     );
     return {
@@ -171,6 +174,7 @@ function scoreAnswers(
       score: Math.round((correct / Math.max(1, legacy.length)) * 100),
       answers: legacy.map(({ id, correct }): LessonAnswer => ({ id, correct })),
       results: [],
+      learnedItemIds: [],
       // The contract's own rule for a client-scored submission: its first sub-module.
       subModuleIds: lesson.subModuleIds.slice(0, 1),
     };
@@ -207,6 +211,7 @@ function scoreAnswers(
       correct: isCorrect(exercise, answer.answer),
       correctAnswer: exercise.correctAnswer,
       subModuleId: exercise.subModuleId,
+      contentItemId: exercise.contentItemId,
     };
   });
   const correct = results.filter((result) => result.correct).length;
@@ -222,6 +227,10 @@ function scoreAnswers(
       correctAnswer,
     })),
     subModuleIds: [...new Set(results.flatMap((result) => (result.subModuleId ? [result.subModuleId] : [])))],
+    // The words and phrases answered right: each gets a spaced-repetition card, and a new card is a word learned.
+    learnedItemIds: results.flatMap((result) =>
+      result.correct && result.contentItemId ? [result.contentItemId] : [],
+    ),
   };
 }
 
