@@ -3,6 +3,7 @@ import type { ClientIpResolver } from '../lib/client-ip.js';
 import type { Metrics } from '../lib/metrics.js';
 import { createRateLimitState } from '../lib/rate-limit/decision.js';
 import { requestContext } from '../lib/request-context.js';
+import type { AnalyticsDeps } from '../modules/analytics/deps.js';
 import type { AuthDeps } from '../modules/auth/deps.js';
 import type { LessonsDeps } from '../modules/lessons/service.js';
 import type { UsersDeps } from '../modules/users/service.js';
@@ -15,7 +16,7 @@ export interface Caller {
 }
 
 /** What procedures need: the union of their modules' dependencies, plus the middlewares' metrics. */
-export type ProcedureDeps = AuthDeps & UsersDeps & LessonsDeps & { metrics: Metrics };
+export type ProcedureDeps = AuthDeps & UsersDeps & LessonsDeps & AnalyticsDeps & { metrics: Metrics };
 
 export interface TrpcContext {
   deps: ProcedureDeps;

@@ -1,3 +1,4 @@
+import { analyticsRouter } from '../modules/analytics/router.js';
 import { auditEvents } from '../modules/audit/router.js';
 import { authRouter } from '../modules/auth/router.js';
 import { exampleRouter } from '../modules/example/router.js';
@@ -16,7 +17,7 @@ export const appRouter = router({
   user: mergeRouters(usersRouter, router({ exportData: exportDataProcedure })),
   lessons: lessonsRouter,
   chat: router({}),
-  analytics: router({}),
+  analytics: analyticsRouter,
   learn: router({}),
   preferences: router({}),
   leaderboard: router({}),
