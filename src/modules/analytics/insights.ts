@@ -105,8 +105,9 @@ export interface RecommendationFacts {
 }
 
 /**
- * What to do next, most urgent first: a lesson (or practice) for each weak topic, weakest first; the next
- * lesson of the course not yet completed; a review of each topic left alone for REVIEW_AFTER_DAYS.
+ * What to do next, most urgent first: a lesson (or practice) for each weak topic, weakest first; the first
+ * lesson of the course neither completed nor recommended already; a review of each topic left alone for
+ * REVIEW_AFTER_DAYS.
  * Minutes and XP come from the course's lessons, or the learner's daily goal for practice and reviews
  * (which earn no XP).
  */
@@ -140,7 +141,9 @@ export function recommend(facts: RecommendationFacts): RecommendationDto[] {
           lessonId: null,
         };
   });
-  const nextLesson = course.find((lesson) => !completed.has(lesson.id));
+  // A weak topic's lesson may also be the course's next one: the next is then the one after it.
+  const chosen = new Set(focus.map((recommendation) => recommendation.lessonId));
+  const nextLesson = course.find((lesson) => !completed.has(lesson.id) && !chosen.has(lesson.id));
   const next: RecommendationDto[] = nextLesson
     ? [
         {
@@ -178,12 +181,5 @@ export function recommend(facts: RecommendationFacts): RecommendationDto[] {
         lessonId: null,
       }),
     );
-  const seen = new Set<string>();
-  return [...focus, ...next, ...review].filter((recommendation) => {
-    // A weak topic's lesson may also be the course's next one: recommend it once, as the more urgent.
-    const key = recommendation.lessonId ?? recommendation.id;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return [...focus, ...next, ...review];
 }
