@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -261,7 +262,7 @@ describe('group commit', () => {
     }
   });
 
-  it('on shutdown writes the events it has accepted, then refuses new ones with 503', async () => {
+  it('on shutdown writes the events it has accepted before the database closes, and refuses later ones', async () => {
     const app = await createTestApp({
       env: { ANALYTICS_BATCH_MAX_WAIT_MS: '1000', ACCESS_LOG: 'off' },
       rateLimits: { policies: { ingest: { points: 100_000 } } },
@@ -269,14 +270,29 @@ describe('group commit', () => {
     const alice = await createUser(app);
     const accepted = [0, 1, 2].map(() => track(app, alice, { event: 'app_opened' }));
     await expect.poll(() => app.deps.eventWriter.pending).toBe(3);
-    const stopping = app.deps.eventWriter.stop();
-    const late = await track(app, alice, { event: 'app_opened' });
-    expect(late.status).toBe(503);
-    expect(Number(late.response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    await stopping;
-    expect((await Promise.all(accepted)).flatMap((answer) => answer.codes)).toEqual(['OK', 'OK', 'OK']);
-    expect(await eventsOf(app, alice.user.id)).toHaveLength(3);
     await app.close();
+    expect(await eventsOf(app, alice.user.id)).toHaveLength(3);
+    expect((await Promise.all(accepted)).flatMap((answer) => answer.codes)).toEqual(['OK', 'OK', 'OK']);
+    const row = { id: randomUUID(), userId: alice.user.id, event: 'app_opened' as const, properties: {} };
+    await expect(
+      app.deps.eventWriter.add({ ...row, occurredAt: new Date(), receivedAt: new Date() }),
+    ).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+  });
+
+  it('answers 503 with Retry-After to an event sent while the writer stops', async () => {
+    const app = await createTestApp({ env: { ACCESS_LOG: 'off' } });
+    try {
+      const alice = await createUser(app);
+      await app.deps.eventWriter.stop();
+      const late = await track(app, alice, { event: 'app_opened' });
+      expect(late.status).toBe(503);
+      expect(late.codes).toEqual(['SERVICE_UNAVAILABLE']);
+      expect(Number(late.response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(await metric(app, 'analytics_events_refused_total{reason="stopped"}')).toBe(1);
+      expect(await eventsOf(app, alice.user.id)).toEqual([]);
+    } finally {
+      await app.close();
+    }
   });
 
   it("fails only the event of an account deleted meanwhile, not its batch's others", async () => {
