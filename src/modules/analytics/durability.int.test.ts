@@ -16,11 +16,6 @@ import { projectRoot } from '../../lib/project-root.js';
 
 let t: TestApp;
 
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(() => t.close());
-
 async function startServer(): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: projectRoot,
@@ -53,58 +48,57 @@ async function startServer(): Promise<{ child: ChildProcess; url: string }> {
   return { child, url: listening!.url! };
 }
 
-describe('analytics.trackEvent durability', () => {
-  it.runIf(usingPostgres())(
-    'keeps every answered event when the server is killed with SIGKILL mid-stream',
-    async () => {
-      const users = await Promise.all(Array.from({ length: 8 }, () => createUser(t)));
-      const { child, url } = await startServer();
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      const answered: string[] = [];
-      let cut = 0;
-      try {
-        // Eight clients send events back to back until the server is gone.
-        const clients = users.map(async (user, index) => {
-          for (let n = 0; ; n++) {
-            try {
-              const answer = await trpcCall(
-                url,
-                'analytics.trackEvent',
-                { event: 'screen_viewed', properties: { screen: `c${index}-${n}` } },
-                { headers: { authorization: user.authorization } },
-              );
-              if (answer.codes[0] !== 'OK') throw new Error(`refused: ${answer.text}`);
-              answered.push((answer.results[0] as { eventId: string }).eventId);
-            } catch (error) {
-              if (error instanceof Error && error.message.startsWith('refused')) throw error;
-              cut++;
-              return;
-            }
-          }
-        });
-        await expect
-          .poll(() => answered.length, { timeout: 30_000, interval: 10 })
-          .toBeGreaterThanOrEqual(150);
-        child.kill('SIGKILL');
-        await Promise.all(clients);
-        await exited;
-      } finally {
-        child.kill('SIGKILL');
-      }
+describe.runIf(usingPostgres())('analytics.trackEvent durability', () => {
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
 
-      expect(cut).toBe(users.length);
-      const stored = await queryRows<{ id: string }>(
-        t.deps.db,
-        sql`select id::text as "id" from analytics_events
+  it('keeps every answered event when the server is killed with SIGKILL mid-stream', async () => {
+    const users = await Promise.all(Array.from({ length: 8 }, () => createUser(t)));
+    const { child, url } = await startServer();
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const answered: string[] = [];
+    let cut = 0;
+    try {
+      // Eight clients send events back to back until the server is gone.
+      const clients = users.map(async (user, index) => {
+        for (let n = 0; ; n++) {
+          try {
+            const answer = await trpcCall(
+              url,
+              'analytics.trackEvent',
+              { event: 'screen_viewed', properties: { screen: `c${index}-${n}` } },
+              { headers: { authorization: user.authorization } },
+            );
+            if (answer.codes[0] !== 'OK') throw new Error(`refused: ${answer.text}`);
+            answered.push((answer.results[0] as { eventId: string }).eventId);
+          } catch (error) {
+            if (error instanceof Error && error.message.startsWith('refused')) throw error;
+            cut++;
+            return;
+          }
+        }
+      });
+      await expect.poll(() => answered.length, { timeout: 30_000, interval: 10 }).toBeGreaterThanOrEqual(150);
+      child.kill('SIGKILL');
+      await Promise.all(clients);
+      await exited;
+    } finally {
+      child.kill('SIGKILL');
+    }
+
+    expect(cut).toBe(users.length);
+    const stored = await queryRows<{ id: string }>(
+      t.deps.db,
+      sql`select id::text as "id" from analytics_events
           where user_id in (${sql.join(
             users.map((user) => sql`${user.user.id}::uuid`),
             sql`, `,
           )})`,
-      );
-      const storedIds = new Set(stored.map((row) => row.id));
-      expect(answered.filter((id) => !storedIds.has(id))).toEqual([]);
-      expect(storedIds.size).toBeGreaterThanOrEqual(answered.length);
-    },
-    120_000,
-  );
+    );
+    const storedIds = new Set(stored.map((row) => row.id));
+    expect(answered.filter((id) => !storedIds.has(id))).toEqual([]);
+    expect(storedIds.size).toBeGreaterThanOrEqual(answered.length);
+  }, 120_000);
 });
