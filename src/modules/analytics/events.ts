@@ -108,12 +108,7 @@ export const EVENT_PROPERTIES = {
 
 /** The most properties any event has; the input's generic map is bounded by it before the event's schema. */
 export const MAX_EVENT_PROPERTIES = Math.max(
-  ...Object.values(EVENT_PROPERTIES).map((schema) => Object.keys(schemaShape(schema)).length),
+  ...Object.values(EVENT_PROPERTIES).map((schema) => Object.keys(schema.shape).length),
 );
-
-function schemaShape(schema: z.ZodType): Record<string, unknown> {
-  const def = schema._zod.def as { shape?: Record<string, unknown>; in?: z.ZodType };
-  return def.shape ?? (def.in ? schemaShape(def.in) : {});
-}
 
 export type EventProperties = Record<string, string | number | boolean>;

@@ -20,9 +20,11 @@ describe('weakTopics and strongTopics', () => {
       topic('d', null),
       topic('e', 80),
       topic('f', 95),
+      topic('aa', 10),
+      topic('ee', 80),
     ];
-    expect(weakTopics(topics).map((t) => t.topic)).toEqual(['c', 'a']);
-    expect(strongTopics(topics).map((t) => t.topic)).toEqual(['f', 'e']);
+    expect(weakTopics(topics).map((t) => t.topic)).toEqual(['aa', 'c', 'a']);
+    expect(strongTopics(topics).map((t) => t.topic)).toEqual(['f', 'e', 'ee']);
   });
 });
 
@@ -120,14 +122,16 @@ describe('recommend', () => {
       ...facts,
       topics: [
         topic('a', 90, 1, daysAgo(6.9)),
-        topic('b', null, 0, daysAgo(7)),
+        topic('d', null, 0, daysAgo(7)),
         topic('c', 75, 2, daysAgo(20)),
+        topic('b', 85, 2, daysAgo(7.5)),
       ],
       completed: new Set(['g1', 'g22', 'v1']),
     });
     expect(recommendations.map((r) => [r.id, r.description])).toEqual([
       ['review-c', 'You last practised c 20 days ago.'],
       ['review-b', 'You last practised b 7 days ago.'],
+      ['review-d', 'You last practised d 7 days ago.'],
     ]);
   });
 });

@@ -126,8 +126,21 @@ describe('analytics.getLearningAnalytics', () => {
       { lessonId: 'old', accuracy: 50, xp: 5 },
       localDayAt('UTC', 200),
     );
+    await insertEvent(
+      t,
+      alice.user.id,
+      'practice_session',
+      { duration: 3, topic: 'speaking' },
+      localDayAt('UTC', 20),
+    );
     const month = await alice.client.analytics.getLearningAnalytics.query({ timeframe: 'month' });
     expect(month.totalLessons).toBe(4);
+    expect(month.totalPracticeTime).toBe(28.5);
+    expect(month.topicProgress).toEqual([
+      { topic: 'grammar', lessonsCompleted: 3, averageAccuracy: 90, progress: 30 },
+      { topic: 'vocabulary', lessonsCompleted: 1, averageAccuracy: 65, progress: 10 },
+      { topic: 'speaking', lessonsCompleted: 0, averageAccuracy: 0, progress: 0 },
+    ]);
     expect(month.dailyActivity).toHaveLength(30);
     expect(month.dailyActivity.at(-1)!.date).toBe(today('UTC'));
     expect(month.dailyActivity[0]!.date).toBe(addDays(today('UTC'), -29));
@@ -254,10 +267,12 @@ describe('analytics.getLearningAnalytics', () => {
     }
     await insertEvent(t, id, 'achievement_unlocked', { achievementId: 'chat_10_conversations' }, at(3, 5));
     await insertEvent(t, id, 'achievement_unlocked', { achievementId: 'not_in_the_catalogue' }, at(3, 5));
+    // Recorded unlocks count from when they were recorded, unless the activity met them earlier.
     await t.deps.db.execute(
       sql`insert into user_achievements (user_id, achievement_id, progress, max_progress, unlocked_at)
         values (${id}, 'xp_1000', 1000, 1000, ${at(20, 0).toISOString()}::timestamptz),
-               (${id}, 'xp_10000', 5, 10000, null)`,
+               (${id}, 'xp_10000', 5, 10000, null),
+               (${id}, 'first_lesson', 1, 1, ${at(1, 0).toISOString()}::timestamptz)`,
     );
     const { achievements } = await alice.client.analytics.getLearningAnalytics.query({ timeframe: 'week' });
     expect(achievements.map((achievement) => [achievement.id, achievement.unlockedAt])).toEqual([
@@ -273,6 +288,19 @@ describe('analytics.getLearningAnalytics', () => {
     expect(
       (await bob.client.analytics.getLearningAnalytics.query({ timeframe: 'week' })).achievements,
     ).toEqual([]);
+  });
+
+  it('answers 404 to a caller whose account is gone', async () => {
+    const alice = await createUser(t);
+    await t.deps.db.execute(sql`delete from users where id = ${alice.user.id}`);
+    const answer = await trpcCall(
+      t,
+      'analytics.getLearningAnalytics',
+      { timeframe: 'week' },
+      { headers: { authorization: alice.authorization } },
+    );
+    expect(answer.status).toBe(404);
+    expect(answer.codes).toEqual(['NOT_FOUND']);
   });
 
   it('refuses a timeframe or language outside the contract with 400', async () => {

@@ -50,14 +50,27 @@ const instant = (at: Date) => sql`${at.toISOString()}::timestamptz`;
 /** An instant as milliseconds since the epoch: a plain number from either driver, whatever its time zone. */
 const epochMs = (expression: SQL) => sql`(extract(epoch from ${expression}) * 1000)::float8`;
 
-function eventsOf(scope: ActivityScope, event: string): SQL {
-  const language =
-    scope.language === null
-      ? sql`true`
-      : sql`lower(coalesce(e.properties->>'language', ${scope.defaultLanguage})) = ${scope.language}`;
-  return sql`e.user_id = ${scope.userId} and e.event = ${event}
-    and e.occurred_at >= ${instant(scope.since)} and e.occurred_at < ${instant(scope.until)} and ${language}`;
-}
+/** Event `e` is in the scope's language: the one it names, or the learner's when it names none. */
+const eventInLanguage = (scope: ActivityScope) =>
+  scope.language === null
+    ? sql`true`
+    : sql`lower(coalesce(e.properties->>'language', ${scope.defaultLanguage})) = ${scope.language}`;
+
+/** The attempt's lesson `l` is in the scope's language. */
+const lessonInLanguage = (scope: ActivityScope) =>
+  scope.language === null ? sql`true` : sql`lower(l.language) = ${scope.language}`;
+
+/** Event `e` is the scope user's, in its time and language. */
+const eventInScope = (scope: ActivityScope) =>
+  sql`e.user_id = ${scope.userId} and e.occurred_at >= ${instant(scope.since)}
+    and e.occurred_at < ${instant(scope.until)} and ${eventInLanguage(scope)}`;
+
+/** Attempt `a` of lesson `l` is the scope user's, in its time and language. */
+const attemptInScope = (scope: ActivityScope) =>
+  sql`a.user_id = ${scope.userId} and a.created_at >= ${instant(scope.since)}
+    and a.created_at < ${instant(scope.until)} and ${lessonInLanguage(scope)}`;
+
+const eventsOf = (scope: ActivityScope, event: string) => sql`${eventInScope(scope)} and e.event = ${event}`;
 
 /**
  * The caller's learning activity as rows of one shape: lessons (scored attempts, and `lesson_completed`
@@ -66,7 +79,6 @@ function eventsOf(scope: ActivityScope, event: string): SQL {
  * is left out. Columns: kind, at, topic, difficulty, accuracy (percent), xp, minutes, lesson_id.
  */
 function activity(scope: ActivityScope): SQL {
-  const attemptLanguage = scope.language === null ? sql`true` : sql`lower(l.language) = ${scope.language}`;
   return sql`activity as (
     select 'lesson' as kind, e.occurred_at as at, e.properties->>'topic' as topic,
       e.properties->>'difficulty' as difficulty, ${numberProperty('accuracy')} as accuracy,
@@ -81,8 +93,7 @@ function activity(scope: ActivityScope): SQL {
     select 'lesson', a.created_at, lower(l.type), l.difficulty, a.score::float8, a.xp_earned::float8,
       a.time_spent_sec::float8 / 60, a.lesson_id
     from lesson_attempts a join lessons l on l.id = a.lesson_id
-    where a.user_id = ${scope.userId} and a.created_at >= ${instant(scope.since)}
-      and a.created_at < ${instant(scope.until)} and ${attemptLanguage}
+    where ${attemptInScope(scope)}
     union all
     select 'practice', e.occurred_at, e.properties->>'topic', null, ${numberProperty('accuracy')}, 0,
       coalesce(${numberProperty('duration')}, 0), null
@@ -182,22 +193,13 @@ export async function completedLessonIds(db: Db | Tx, scope: ActivityScope): Pro
  * fall in each, busiest first (at most `limit`).
  */
 export async function busiestHours(db: Db | Tx, scope: ActivityScope, limit: number): Promise<number[]> {
-  const language =
-    scope.language === null
-      ? sql`true`
-      : sql`lower(coalesce(e.properties->>'language', ${scope.defaultLanguage})) = ${scope.language}`;
-  const attemptLanguage = scope.language === null ? sql`true` : sql`lower(l.language) = ${scope.language}`;
   const rows = await queryRows<{ hour: number }>(
     db,
     sql`select extract(hour from at at time zone ${scope.timeZone})::int as "hour"
       from (
-        select e.occurred_at as at from analytics_events e
-        where e.user_id = ${scope.userId} and e.occurred_at >= ${instant(scope.since)}
-          and e.occurred_at < ${instant(scope.until)} and ${language}
+        select e.occurred_at as at from analytics_events e where ${eventInScope(scope)}
         union all
-        select a.created_at from lesson_attempts a join lessons l on l.id = a.lesson_id
-        where a.user_id = ${scope.userId} and a.created_at >= ${instant(scope.since)}
-          and a.created_at < ${instant(scope.until)} and ${attemptLanguage}
+        select a.created_at from lesson_attempts a join lessons l on l.id = a.lesson_id where ${attemptInScope(scope)}
       ) events
       group by 1 order by count(*) desc, 1 limit ${limit}`,
   );

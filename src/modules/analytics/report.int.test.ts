@@ -52,6 +52,13 @@ async function learnerWithTwoWeeks() {
     { lessonId: 'f', accuracy: 0, xp: 999, language: 'fr' },
     at(0),
   );
+  await insertEvent(
+    t,
+    id,
+    'practice_session',
+    { duration: 0, topic: 'listening', accuracy: 95, language: 'fr' },
+    at(0),
+  );
   const bob = await createUser(t, { timezone: timeZone });
   await insertEvent(
     t,
@@ -123,7 +130,7 @@ describe('analytics.generateReport', () => {
       streakDays: 1,
       xpEarned: 999,
     });
-    expect(report.strengths).toEqual([]);
+    expect(report.strengths).toEqual(['Listening: 95% accuracy in practice']);
   });
 
   it('refuses a timeframe other than week or month with 400', async () => {
