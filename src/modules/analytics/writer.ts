@@ -4,8 +4,6 @@ import { driverErrorOf } from '../../db/errors.js';
 import { type BatchWriter, createBatchWriter } from '../../lib/batch-writer.js';
 import * as repo from './repo.js';
 
-export type { EventRow } from './repo.js';
-
 /** Group commit of analytics events (lib/batch-writer.ts): a resolved `add` is a committed row. */
 export type EventWriter = BatchWriter<repo.EventRow>;
 
