@@ -16,6 +16,7 @@ import {
 import { createMemoryStore } from './lib/store/memory-store.js';
 import { createRedisStore } from './lib/store/redis-store.js';
 import type { KeyValueStore, PubSub, RankingStore, SharedStore } from './lib/store/types.js';
+import { createEventWriter, type EventWriter } from './modules/analytics/writer.js';
 import { createKeyRing, type KeyRing } from './modules/auth/tokens.js';
 
 export const APP_VERSION: string = (
@@ -41,6 +42,8 @@ export interface Deps {
   keyRing: KeyRing;
   /** The mail outbox: `wake()` after committing a transaction that queued mail. */
   mailer: Mailer;
+  /** Group commit of analytics events: concurrent calls share one INSERT. */
+  eventWriter: EventWriter;
   clock: () => Date;
   version: string;
   /** Flipped when shutdown starts, so readiness fails and load balancers drain this instance. */
@@ -118,6 +121,15 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
     }),
     keyRing: createKeyRing(env),
     mailer,
+    eventWriter: createEventWriter(
+      { db: database.db, registry: metrics.registry },
+      {
+        maxBatch: env.ANALYTICS_BATCH_MAX_ROWS,
+        maxWaitMs: env.ANALYTICS_BATCH_MAX_WAIT_MS,
+        maxPending: env.ANALYTICS_QUEUE_MAX_ROWS,
+        concurrency: env.ANALYTICS_WRITE_CONCURRENCY,
+      },
+    ),
     clock,
     version: APP_VERSION,
     lifecycle: { shuttingDown: false },
@@ -144,9 +156,13 @@ function withOverrides(base: PolicyOverrides, overrides: PolicyOverrides = {}): 
   return merged;
 }
 
-/** Closes what `createDeps` opened. A database handed in through overrides belongs to the caller. */
+/**
+ * Closes what `createDeps` opened. Events already accepted are written first (new ones are refused with
+ * 503 meanwhile), while the database is still open. A database handed in through overrides belongs to
+ * the caller.
+ */
 export async function closeDeps(deps: Deps, options: { keepDatabase?: boolean } = {}): Promise<void> {
-  await deps.mailer.stop();
+  await Promise.all([deps.eventWriter.stop(), deps.mailer.stop()]);
   const results = await Promise.allSettled([
     deps.store.close(),
     options.keepDatabase ? Promise.resolve() : deps.database.close(),

@@ -146,6 +146,10 @@ const envSchema = z.object({
   LESSON_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   RESPONSE_CACHE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(60),
   RESPONSE_CACHE_MAX_MB: z.coerce.number().int().min(1).max(1_024).default(32),
+  ANALYTICS_BATCH_MAX_ROWS: z.coerce.number().int().min(1).max(5_000).default(500),
+  ANALYTICS_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).max(1_000).default(5),
+  ANALYTICS_QUEUE_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
+  ANALYTICS_WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
 });
 
 type ParsedEnv = z.infer<typeof envSchema>;

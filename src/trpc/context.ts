@@ -3,6 +3,7 @@ import type { ClientIpResolver } from '../lib/client-ip.js';
 import type { Metrics } from '../lib/metrics.js';
 import { createRateLimitState } from '../lib/rate-limit/decision.js';
 import { requestContext } from '../lib/request-context.js';
+import type { AnalyticsDeps } from '../modules/analytics/deps.js';
 import type { AuthDeps } from '../modules/auth/deps.js';
 import type { DialogueDeps } from '../modules/dialogue/service.js';
 import type { LeaderboardDeps } from '../modules/leaderboard/service.js';
@@ -25,7 +26,8 @@ export type ProcedureDeps = AuthDeps &
   LeaderboardDeps &
   DialogueDeps &
   SrsDeps &
-  VocabularyDeps & { metrics: Metrics };
+  VocabularyDeps &
+  AnalyticsDeps & { metrics: Metrics };
 
 export interface TrpcContext {
   deps: ProcedureDeps;

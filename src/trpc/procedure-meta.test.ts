@@ -21,6 +21,9 @@ describe('procedure metadata', () => {
     ['auth.unlockAccount', 'email-code-ip'],
     ['admin.auditEvents', 'admin'],
     ['admin.setPremium', 'admin'],
+    ['analytics.trackEvent', 'ingest'],
+    ['analytics.track', 'ingest'],
+    ['analytics.getLearningAnalytics', 'default'],
     ['lessons.getAll', 'default'],
     ['auth.refreshToken', 'default'],
   ])('%s spends the %s budget', (path, policy) => {

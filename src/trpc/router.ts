@@ -1,3 +1,4 @@
+import { analyticsRouter } from '../modules/analytics/router.js';
 import { auditEvents } from '../modules/audit/router.js';
 import { authRouter } from '../modules/auth/router.js';
 import { dialogueRouter } from '../modules/dialogue/router.js';
@@ -20,7 +21,7 @@ export const appRouter = router({
   user: mergeRouters(usersRouter, router({ exportData: exportDataProcedure })),
   lessons: lessonsRouter,
   chat: router({}),
-  analytics: router({ getLeaderboard: analyticsLeaderboardProcedure }),
+  analytics: mergeRouters(analyticsRouter, router({ getLeaderboard: analyticsLeaderboardProcedure })),
   learn: router({}),
   preferences: router({}),
   leaderboard: leaderboardRouter,
