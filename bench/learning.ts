@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import pg from 'pg';
-import { closedLoop, type Measurement, printTable, startProcess, trpcCall } from './lib.js';
+import { RATE_LIMIT_POLICIES } from '../src/lib/rate-limit/policies.js';
+import { closedLoop, type Measurement, printTable, startProcess, trpcBatch, trpcCall } from './lib.js';
 
 /**
  * `npm run bench:learning`: the learning domain at a million learners, on real PostgreSQL and Redis
@@ -70,8 +71,6 @@ async function seedLearners(): Promise<void> {
   }
 }
 
-await seedLearners();
-
 const server = await startProcess(
   'src/main.ts',
   {
@@ -89,6 +88,10 @@ const server = await startProcess(
   '/api/health/ready',
 );
 
+// After the server has migrated the database, and before anything reads a leaderboard, so that the first
+// read builds the rankings from PostgreSQL with every seeded learner in them.
+await seedLearners();
+
 let ipCount = 0;
 /** Each signup claims another benchmarking-range address, as real traffic comes from many. */
 const nextIp = () => {
@@ -102,21 +105,18 @@ const nextIp = () => {
  */
 const LEARNERS_PER_CLIENT = 16;
 
+/** Calls per HTTP request for analytics: the server's default batch cap, as the app's queue flushes. */
+const EVENTS_PER_REQUEST = 20;
+/** Events measured per second at most before the learners' ingest budgets run dry: twice the target. */
+const INGEST_CEILING = 40_000;
+const ingestBudget = RATE_LIMIT_POLICIES.find((policy) => policy.name === 'ingest')!;
+const ingestLearners = Math.ceil(
+  (INGEST_CEILING * seconds) / (ingestBudget.points * Math.max(1, seconds / ingestBudget.durationSeconds)),
+);
+
 const rows: Measurement[] = [];
 try {
-  const stamp = Date.now();
-  const learners = await Promise.all(
-    Array.from({ length: connections * LEARNERS_PER_CLIENT }, async (_, index) => {
-      const signup = (await trpcCall(
-        server.url,
-        'mutation',
-        'auth.signup',
-        { name: `Runner ${index}`, email: `runner-${stamp}-${index}@bench.invalid`, password: PASSWORD },
-        { 'x-forwarded-for': nextIp() },
-      )) as { accessToken: string; user: { id: string } };
-      return { authorization: `Bearer ${signup.accessToken}`, userId: signup.user.id };
-    }),
-  );
+  const learners = await signUpLearners(Math.max(connections * LEARNERS_PER_CLIENT, ingestLearners));
 
   const rebuildStarted = performance.now();
   await trpcCall(server.url, 'query', 'leaderboard.get', { sortBy: 'xp', limit: 100 });
@@ -128,15 +128,21 @@ try {
   const learnerOf = (worker: number) =>
     learners[worker * LEARNERS_PER_CLIENT + (calls++ % LEARNERS_PER_CLIENT)]!;
   rows.push(
-    await closedLoop(`leaderboard.get top 100 (${connections} clients)`, connections, seconds, async () => {
-      await trpcCall(
-        server.url,
-        'query',
-        'leaderboard.get',
-        { sortBy: 'xp', limit: 100 },
-        { 'x-forwarded-for': nextIp() },
-      );
-    }),
+    await closedLoop(
+      `leaderboard.get top 100 (${connections} clients)`,
+      connections,
+      seconds,
+      async () => {
+        await trpcCall(
+          server.url,
+          'query',
+          'leaderboard.get',
+          { sortBy: 'xp', limit: 100 },
+          { 'x-forwarded-for': nextIp() },
+        );
+      },
+      { server },
+    ),
   );
   rows.push(
     await closedLoop(
@@ -155,6 +161,7 @@ try {
           },
         );
       },
+      { server },
     ),
   );
 
@@ -162,20 +169,76 @@ try {
   const lessonId = 'basic-greetings';
   const answers = await answersFor(learners[0]!.authorization, lessonId);
   rows.push(
-    await closedLoop(`lessons.submit, scored (${connections} clients)`, connections, seconds, async (w) => {
-      await trpcCall(
-        server.url,
-        'mutation',
-        'lessons.submit',
-        { lessonId, answers },
-        {
-          authorization: learnerOf(w).authorization,
-        },
-      );
-    }),
+    await closedLoop(
+      `lessons.submit, scored (${connections} clients)`,
+      connections,
+      seconds,
+      async (w) => {
+        await trpcCall(
+          server.url,
+          'mutation',
+          'lessons.submit',
+          { lessonId, answers },
+          {
+            authorization: learnerOf(w).authorization,
+          },
+        );
+      },
+      { server },
+    ),
+  );
+
+  // Each request carries a batch of events of one learner; learners take turns so no budget runs dry.
+  let ingestCalls = 0;
+  const eventBatch = Array.from({ length: EVENTS_PER_REQUEST }, (_, index) => ({
+    event: 'screen_viewed',
+    properties: { screen: index % 2 ? 'lesson' : 'home', language: 'es' },
+  }));
+  rows.push(
+    await closedLoop(
+      `analytics.trackEvent, ${EVENTS_PER_REQUEST} per request (${connections} clients)`,
+      connections,
+      seconds,
+      async () => {
+        const learner = learners[ingestCalls++ % learners.length]!;
+        await trpcBatch(server.url, 'analytics.trackEvent', eventBatch, {
+          authorization: learner.authorization,
+        });
+      },
+      { server, callsPerRequest: EVENTS_PER_REQUEST },
+    ),
   );
 } finally {
   await server.stop();
+}
+
+/** Signs up `count` learners through the API, a few at a time (each is an argon2 hash), with progress. */
+async function signUpLearners(count: number) {
+  const stamp = Date.now();
+  const started = performance.now();
+  const learners: { authorization: string; userId: string }[] = [];
+  const CONCURRENT = 8;
+  for (let from = 0; from < count; from += CONCURRENT) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(CONCURRENT, count - from) }, async (_, offset) => {
+        const index = from + offset;
+        const signup = (await trpcCall(
+          server.url,
+          'mutation',
+          'auth.signup',
+          { name: `Runner ${index}`, email: `runner-${stamp}-${index}@bench.invalid`, password: PASSWORD },
+          { 'x-forwarded-for': nextIp() },
+        )) as { accessToken: string; user: { id: string } };
+        return { authorization: `Bearer ${signup.accessToken}`, userId: signup.user.id };
+      }),
+    );
+    learners.push(...batch);
+    if (learners.length % 512 < CONCURRENT || learners.length === count) {
+      const elapsed = (performance.now() - started) / 1000;
+      log(`signed up ${learners.length} / ${count} learners (${Math.round(learners.length / elapsed)}/s)`);
+    }
+  }
+  return learners;
 }
 
 /** The right answers to the exercises a learner is asked, read from the database the server uses. */

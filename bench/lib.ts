@@ -61,7 +61,9 @@ export async function startProcess(
   nodePath = process.execPath,
 ): Promise<Started> {
   const port = await freePort();
-  const child: ChildProcess = spawn(nodePath, ['--import', 'tsx', script], {
+  // For a profile of the server: BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (written on exit).
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child: ChildProcess = spawn(nodePath, [...nodeArgs, '--import', 'tsx', script], {
     cwd: root,
     env: { PATH: process.env.PATH, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -116,6 +118,8 @@ export interface Measurement {
   bytesPerRequest: number;
   /** Server CPU time per answered request, when the server's process could be watched. */
   cpuMicrosPerRequest?: number;
+  /** For requests carrying several calls (a tRPC batch): the calls answered per second. */
+  callsPerSecond?: number;
 }
 
 export interface LoadOptions {
@@ -248,6 +252,9 @@ export function printTable(rows: Measurement[], ratioLabel = 'vs bare'): void {
     ...(row.cpuMicrosPerRequest !== undefined && {
       'server CPU us/req': row.cpuMicrosPerRequest.toFixed(1),
     }),
+    ...(rows.some((other) => other.callsPerSecond !== undefined) && {
+      'calls/s': Math.round(row.callsPerSecond ?? row.requestsPerSecond),
+    }),
   }));
   // biome-ignore lint/suspicious/noConsole: a benchmark's output is its table
   console.table(table);
@@ -262,11 +269,13 @@ export async function closedLoop(
   workers: number,
   seconds: number,
   work: (worker: number) => Promise<void>,
+  options: { server?: Pick<Started, 'cpuSeconds'>; callsPerRequest?: number } = {},
 ): Promise<Measurement> {
   const latencies: number[] = [];
   let errors = 0;
   const deadline = performance.now() + seconds * 1000;
   const started = performance.now();
+  const cpuAtStart = options.server?.cpuSeconds();
   await Promise.all(
     Array.from({ length: workers }, async (_, worker) => {
       while (performance.now() < deadline) {
@@ -281,12 +290,19 @@ export async function closedLoop(
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
+  const cpuAtEnd = options.server?.cpuSeconds();
   latencies.sort((a, b) => a - b);
   const pick = (p: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
   return {
     name,
     requestsPerSecond: latencies.length / elapsed,
+    ...(cpuAtStart !== undefined &&
+      cpuAtEnd !== undefined &&
+      latencies.length > 0 && { cpuMicrosPerRequest: ((cpuAtEnd - cpuAtStart) * 1e6) / latencies.length }),
+    ...(options.callsPerRequest !== undefined && {
+      callsPerSecond: (latencies.length * options.callsPerRequest) / elapsed,
+    }),
     p50: pick(50),
     p95: pick(95),
     p99: pick(99),
@@ -294,6 +310,27 @@ export async function closedLoop(
     non2xx: 0,
     bytesPerRequest: 0,
   };
+}
+
+/**
+ * One HTTP request carrying `inputs.length` calls of one procedure, as the app's httpBatchLink sends
+ * queued calls. Throws unless every call succeeded.
+ */
+export async function trpcBatch(
+  base: string,
+  path: string,
+  inputs: unknown[],
+  headers: Record<string, string> = {},
+): Promise<void> {
+  const body = JSON.stringify(Object.fromEntries(inputs.map((input, index) => [index, { json: input }])));
+  const response = await fetch(`${base}/api/trpc/${inputs.map(() => path).join(',')}?batch=1`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
+  const items = (await response.json()) as { error?: unknown }[];
+  const failed = items.find((item) => item.error);
+  if (failed) throw new Error(`${path} failed: ${response.status} ${JSON.stringify(failed.error)}`);
 }
 
 /** One tRPC call in the app's wire format; returns the result's JSON or throws with the error. */
