@@ -2,6 +2,7 @@ import { auditEvents } from '../modules/audit/router.js';
 import { authRouter } from '../modules/auth/router.js';
 import { exampleRouter } from '../modules/example/router.js';
 import { lessonsRouter } from '../modules/lessons/router.js';
+import { preferencesRouter } from '../modules/preferences/router.js';
 import { deleteAccountProcedure, exportDataProcedure } from '../modules/privacy/router.js';
 import { adminUsersRouter, usersRouter } from '../modules/users/router.js';
 import { mergeRouters, router } from './init.js';
@@ -18,7 +19,7 @@ export const appRouter = router({
   chat: router({}),
   analytics: router({}),
   learn: router({}),
-  preferences: router({}),
+  preferences: preferencesRouter,
   leaderboard: router({}),
   dialogue: router({}),
   tutorData: router({}),
