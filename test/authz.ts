@@ -20,6 +20,7 @@ export const PUBLIC_PROCEDURES = new Set([
   'auth.unlockAccount',
   'lessons.getAll',
   'lessons.getById',
+  'learn.getContent',
 ]);
 
 type ProcedureType = 'query' | 'mutation' | 'subscription';

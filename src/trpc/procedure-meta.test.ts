@@ -42,8 +42,8 @@ describe('procedure metadata', () => {
     }
   });
 
-  it('marks as publicly cacheable only reads of the lesson catalogue', () => {
+  it('marks as publicly cacheable only reads of the bundled content', () => {
     const cacheable = procedures.filter((procedure) => procedure.meta.cache === 'public').map((p) => p.path);
-    expect(cacheable.sort()).toEqual(['lessons.getAll', 'lessons.getById']);
+    expect(cacheable.sort()).toEqual(['learn.getContent', 'lessons.getAll', 'lessons.getById']);
   });
 });

@@ -1,6 +1,7 @@
 import { auditEvents } from '../modules/audit/router.js';
 import { authRouter } from '../modules/auth/router.js';
 import { exampleRouter } from '../modules/example/router.js';
+import { learnRouter } from '../modules/learn/router.js';
 import { lessonsRouter } from '../modules/lessons/router.js';
 import { preferencesRouter } from '../modules/preferences/router.js';
 import { deleteAccountProcedure, exportDataProcedure } from '../modules/privacy/router.js';
@@ -18,7 +19,7 @@ export const appRouter = router({
   lessons: lessonsRouter,
   chat: router({}),
   analytics: router({}),
-  learn: router({}),
+  learn: learnRouter,
   preferences: preferencesRouter,
   leaderboard: router({}),
   dialogue: router({}),
