@@ -29,6 +29,7 @@ export const PUBLIC_PROCEDURES = new Set([
   'dialogue.getTopics',
   'dialogue.getScenes',
   'dialogue.scoreSemantic',
+  'learn.getContent',
 ]);
 
 type ProcedureType = 'query' | 'mutation' | 'subscription';

@@ -45,11 +45,12 @@ describe('procedure metadata', () => {
     }
   });
 
-  it('marks as publicly cacheable only reads of the lesson and dialogue catalogues', () => {
+  it('marks as publicly cacheable only reads of the bundled content', () => {
     const cacheable = procedures.filter((procedure) => procedure.meta.cache === 'public').map((p) => p.path);
     expect(cacheable.sort()).toEqual([
       'dialogue.getScenes',
       'dialogue.getTopics',
+      'learn.getContent',
       'lessons.getAll',
       'lessons.getById',
     ]);

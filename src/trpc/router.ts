@@ -4,7 +4,9 @@ import { authRouter } from '../modules/auth/router.js';
 import { dialogueRouter } from '../modules/dialogue/router.js';
 import { exampleRouter } from '../modules/example/router.js';
 import { analyticsLeaderboardProcedure, leaderboardRouter } from '../modules/leaderboard/router.js';
+import { learnRouter } from '../modules/learn/router.js';
 import { lessonsRouter } from '../modules/lessons/router.js';
+import { preferencesRouter } from '../modules/preferences/router.js';
 import { deleteAccountProcedure, exportDataProcedure } from '../modules/privacy/router.js';
 import { srsRouter } from '../modules/srs/router.js';
 import { adminUsersRouter, usersRouter } from '../modules/users/router.js';
@@ -22,8 +24,8 @@ export const appRouter = router({
   lessons: lessonsRouter,
   chat: router({}),
   analytics: mergeRouters(analyticsRouter, router({ getLeaderboard: analyticsLeaderboardProcedure })),
-  learn: router({}),
-  preferences: router({}),
+  learn: learnRouter,
+  preferences: preferencesRouter,
   leaderboard: leaderboardRouter,
   dialogue: dialogueRouter,
   tutorData: router({}),

@@ -1,9 +1,16 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import { oneOf, PROFICIENCY_LEVELS, updatedAt } from '../columns.js';
+import { listRule, ruleChecks, textRule } from '../rules.js';
 import { userIdRef } from './users.js';
 
 export const PREFERENCE_SCRIPTS = ['gurmukhi', 'shahmukhi', 'latin'] as const;
+
+/** What clients may write into the plain columns; the sections' bounds are the Zod schema's alone. */
+export const PREFERENCE_RULES = {
+  personas: listRule(16, 64),
+  dialect: textRule(0, 64),
+} as const;
 
 export interface PreferenceSrs {
   newPerDay: number;
@@ -71,6 +78,7 @@ export const preferenceProfiles = pgTable(
     check('preference_profiles_script_check', oneOf(t.script, PREFERENCE_SCRIPTS)),
     check('preference_profiles_difficulty_check', oneOf(t.difficulty, PROFICIENCY_LEVELS)),
     check('preference_profiles_etag_check', sql`${t.etag} ~ '^[0-9a-f]{64}$'`),
+    ...ruleChecks<keyof typeof PREFERENCE_RULES>('preference_profiles', t, PREFERENCE_RULES),
   ],
 );
 

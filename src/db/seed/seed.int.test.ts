@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { testDatabase } from '../../../test/harness.js';
 import { createLogger } from '../../lib/logger.js';
 import { type Db, queryRows } from '../client.js';
-import { allLessons, badges, CONTENT_VERSION, dialogueTopics } from './content/index.js';
+import {
+  allLessons,
+  badges,
+  CONTENT_VERSION,
+  dialogueTopics,
+  learnLanguages,
+  learnPhrases,
+  learnWords,
+} from './content/index.js';
 import { seedContent, seedIfNeeded } from './seed.js';
 
 const log = createLogger({ level: 'silent', env: 'test' });
@@ -19,6 +27,8 @@ async function counts(db: Db) {
       (select count(*)::int from dialogue_scenes) as scenes,
       (select count(*)::int from badges) as badges,
       (select count(*)::int from achievements) as achievements,
+      (select count(*)::int from learn_letters) as letters,
+      (select count(*)::int from learn_expressions) as expressions,
       (select count(*)::int from content_releases) as releases`,
   );
   return row!;
@@ -43,6 +53,9 @@ describe('content seeding', () => {
     expect(before.lessons).toBe(allLessons.length);
     expect(before.topics).toBe(dialogueTopics.length);
     expect(before.badges).toBe(badges.length);
+    expect(before.letters).toBe(learnLanguages.reduce((sum, language) => sum + language.alphabet.length, 0));
+    // Every word and phrase in English and each seeded language.
+    expect(before.expressions).toBe((learnWords.length + learnPhrases.length) * (learnLanguages.length + 1));
 
     const forced = await seedContent(db, log, { force: true });
     expect(forced).toMatchObject({ seeded: true, version: CONTENT_VERSION });

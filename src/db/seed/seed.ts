@@ -10,12 +10,21 @@ import {
   dialogueScenes,
   dialogueTopics,
   exercises,
+  learnConcepts,
+  learnExpressions,
+  learnLetters,
+  learnNumbers,
+  learnPhonics,
+  learnTips,
   lessonSubModules,
   lessons,
 } from '../schema/index.js';
 import {
   allLessons,
   CONTENT_VERSION,
+  learnLanguages,
+  learnPhrases,
+  learnWords,
   achievements as seedAchievements,
   badges as seedBadges,
   dialogueTopics as seedTopics,
@@ -34,9 +43,9 @@ export function seedIfNeeded(db: Db, log: Logger): Promise<SeedResult> {
 }
 
 /**
- * Loads the bundled starter content: lessons with sub-modules and items, dialogue topics and scenes, and the
- * badge and achievement catalogues. Idempotent: rows are upserted by their stable ids, and a lesson's
- * sub-modules and items are replaced as a whole. Runs in one transaction under an advisory lock, so
+ * Loads the bundled starter content: lessons with sub-modules and items, dialogue topics and scenes, the
+ * badge and achievement catalogues, and the Learn tab's content. Idempotent: rows are upserted by their
+ * stable ids, and a lesson's sub-modules and items (like the Learn content) are replaced as a whole. Runs in one transaction under an advisory lock, so
  * instances starting together seed once and a failure leaves the previous content intact.
  */
 export async function seedContent(db: Db, log: Logger, options: { force: boolean }): Promise<SeedResult> {
@@ -52,6 +61,7 @@ export async function seedContent(db: Db, log: Logger, options: { force: boolean
     await upsertLessons(tx);
     await upsertDialogue(tx);
     await upsertGamification(tx);
+    await replaceLearnContent(tx);
     await tx.insert(contentReleases).values({ version: CONTENT_VERSION }).onConflictDoNothing();
     return { version: CONTENT_VERSION, seeded: true, lessons: allLessons.length };
   });
@@ -202,4 +212,66 @@ async function upsertGamification(tx: Tx): Promise<void> {
       target: achievements.id,
       set: excluded('title', 'description', 'icon', 'category', 'requirement', 'reward', 'rarity'),
     });
+}
+
+/**
+ * The Learn tables hold nothing but the bundled content, so they are emptied and filled again: readers see
+ * the previous content until the seeding transaction commits.
+ */
+async function replaceLearnContent(tx: Tx): Promise<void> {
+  // Expressions go with their concepts (the foreign key cascades).
+  for (const table of [learnLetters, learnNumbers, learnTips, learnPhonics, learnConcepts])
+    await tx.delete(table);
+
+  await tx.insert(learnLetters).values(
+    learnLanguages.flatMap(({ language, alphabet }) =>
+      alphabet.map((letter, position) => ({
+        language,
+        position,
+        id: `${language}-${letter.romanization ?? letter.character.toLowerCase()}`,
+        ...letter,
+      })),
+    ),
+  );
+  await tx
+    .insert(learnNumbers)
+    .values(learnLanguages.flatMap(({ language, numbers }) => numbers.map((row) => ({ language, ...row }))));
+  await tx
+    .insert(learnTips)
+    .values(
+      learnLanguages.flatMap(({ language, tips }) =>
+        tips.map((text, position) => ({ language, position, text })),
+      ),
+    );
+  await tx.insert(learnPhonics).values(
+    learnLanguages.flatMap(({ language, phonics }) =>
+      phonics.map(({ slug, ...phonic }, position) => ({
+        language,
+        position,
+        id: `${language}-${slug}`,
+        ...phonic,
+      })),
+    ),
+  );
+
+  const concepts = [
+    ...learnWords.map((concept, position) => ({ concept, kind: 'word' as const, position })),
+    ...learnPhrases.map((concept, position) => ({ concept, kind: 'phrase' as const, position })),
+  ];
+  await tx
+    .insert(learnConcepts)
+    .values(
+      concepts.map(({ concept, kind, position }) => ({ id: concept.id, kind, tag: concept.tag, position })),
+    );
+  const languages = learnLanguages.map(({ language }) => language);
+  const expressionRows = concepts.flatMap(({ concept }) => [
+    { conceptId: concept.id, language: 'en', text: concept.en },
+    ...languages.map((language) => ({
+      conceptId: concept.id,
+      language,
+      text: concept[language][0],
+      pronunciation: concept[language][1],
+    })),
+  ]);
+  await insertChunked(expressionRows, (chunk) => tx.insert(learnExpressions).values(chunk));
 }

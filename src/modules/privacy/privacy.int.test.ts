@@ -49,6 +49,21 @@ async function activeUser() {
   await anonymous.auth.login.mutate({ email: alice.user.email, password: alice.password });
   await anonymous.auth.requestPasswordReset.mutate({ email: alice.user.email });
   await alice.client.auth.updateProfile.mutate({ bio: `Learning Portuguese ${marker(alice.user.id)}` });
+  await alice.client.preferences.upsert.mutate({
+    profile: {
+      version: 1,
+      personas: ['BUSY_MICROSESSIONS'],
+      srs: { newPerDay: 10, reviewCap: 40, easeAdjPct: -5 },
+      lessonPlan: {
+        microLessonMins: 5,
+        composition: { speaking: 30, grammar: 10, vocab: 20, listening: 20, reading: 10, writing: 10 },
+      },
+      speech: { ttsVoice: 'pt-BR' },
+      notifications: {},
+      accessibility: {},
+      dialect: marker(alice.user.id),
+    },
+  });
   const id = alice.user.id;
   await t.deps.db.execute(
     sql`insert into vocabulary (user_id, word, translation, language) values (${id}, 'saudade', 'longing', 'pt')`,
@@ -71,6 +86,7 @@ describe('user.exportData', () => {
       expect(exported.data[table], table).toHaveLength(count);
     }
     expect(counts.vocabulary).toBe(1);
+    expect(counts.preference_profiles).toBe(1);
     expect(counts.auth_sessions).toBe(2);
     expect(exported.data.users).toHaveLength(1);
     expect((exported.data.audit_events ?? []).length).toBeGreaterThan(2);

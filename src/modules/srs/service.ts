@@ -1,7 +1,7 @@
 import type { Db, Tx } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
-import { srsPreferencesOf } from '../preferences/srs-settings.js';
+import { srsPreferencesOf } from '../preferences/service.js';
 import { resolveTimeZone, startOfLocalDay } from '../users/local-date.js';
 import * as repo from './repo.js';
 import { gradeOf, nextSchedule, requestRetention } from './scheduler.js';

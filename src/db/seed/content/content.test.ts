@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { achievements, allLessons, badges, CONTENT_VERSION, dialogueTopics } from './index.js';
+import {
+  achievements,
+  allLessons,
+  badges,
+  CONTENT_VERSION,
+  dialogueTopics,
+  learnLanguages,
+  learnPhrases,
+  learnWords,
+} from './index.js';
 import type { SeedLanguage } from './types.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -159,6 +168,70 @@ describe('seed content: gamification', () => {
     const badgeIds = new Set(badges.map((b) => b.id));
     for (const achievement of achievements) {
       if (achievement.reward.badge !== undefined) expect(badgeIds.has(achievement.reward.badge)).toBe(true);
+    }
+  });
+});
+
+describe('seed content: Learn tab', () => {
+  const nonEmpty = (value: string, where: string) => expect(value.trim(), where).not.toBe('');
+
+  it('has content for every seeded language, once each', () => {
+    expect(learnLanguages.map((content) => content.language).sort()).toEqual([...LANGUAGES].sort());
+  });
+
+  it.each(learnLanguages.map((content) => [content.language, content] as const))(
+    'gives %s an alphabet, numbers 0–20 and the tens to 100, eight tips and phonics',
+    (language, content) => {
+      expect(content.alphabet.length, language).toBeGreaterThanOrEqual(26);
+      expect(
+        duplicates(content.alphabet.map((letter) => letter.romanization ?? letter.character.toLowerCase())),
+      ).toEqual([]);
+      for (const letter of content.alphabet) {
+        nonEmpty(letter.pronunciation, letter.character);
+        // Romaji for kana only: the Latin alphabets need none.
+        expect(letter.romanization !== undefined, letter.character).toBe(language === 'ja');
+        expect(letter.examples.length, letter.character).toBeGreaterThan(0);
+        for (const example of letter.examples) {
+          nonEmpty(example.word, letter.character);
+          nonEmpty(example.translation, letter.character);
+        }
+      }
+      expect(content.numbers.map((number) => number.value)).toEqual([
+        ...Array.from({ length: 21 }, (_, value) => value),
+        30,
+        40,
+        50,
+        60,
+        70,
+        80,
+        90,
+        100,
+      ]);
+      for (const number of content.numbers) nonEmpty(number.target, `${language} ${number.value}`);
+      expect(content.tips).toHaveLength(8);
+      expect(content.phonics.length).toBeGreaterThanOrEqual(12);
+      expect(duplicates(content.phonics.map((phonic) => phonic.slug))).toEqual([]);
+      for (const phonic of content.phonics) {
+        expect(phonic.graphemes.length, phonic.slug).toBeGreaterThan(0);
+        expect(phonic.examples.length, phonic.slug).toBeGreaterThan(0);
+      }
+    },
+  );
+
+  it('has thirty words, six per theme, and thirty phrases, in English and every seeded language', () => {
+    expect(learnWords).toHaveLength(30);
+    expect(learnPhrases).toHaveLength(30);
+    const perTheme = new Map<string, number>();
+    for (const word of learnWords) perTheme.set(word.tag, (perTheme.get(word.tag) ?? 0) + 1);
+    expect(Object.fromEntries(perTheme)).toEqual({ people: 6, time: 6, places: 6, food: 6, travel: 6 });
+    expect(duplicates([...learnWords, ...learnPhrases].map((concept) => concept.id))).toEqual([]);
+    for (const concept of [...learnWords, ...learnPhrases]) {
+      nonEmpty(concept.en, concept.id);
+      nonEmpty(concept.tag, concept.id);
+      for (const language of LANGUAGES) {
+        nonEmpty(concept[language][0], `${concept.id} ${language}`);
+        nonEmpty(concept[language][1], `${concept.id} ${language}`);
+      }
     }
   });
 });

@@ -90,3 +90,59 @@ export interface SeedAchievement {
   reward: { xp: number; badge?: string; title?: string };
   rarity: 'common' | 'rare' | 'epic' | 'legendary';
 }
+
+/** An example word of a letter or sound, with its English meaning. */
+export interface SeedLearnExample {
+  word: string;
+  translation: string;
+  pronunciation?: string;
+}
+
+export interface SeedLearnLetter {
+  character: string;
+  /** Only for scripts other than the Latin alphabet (romaji for kana). */
+  romanization?: string;
+  pronunciation: string;
+  type: 'vowel' | 'consonant' | 'special';
+  /** 1 (sounds as an English speaker expects) to 3 (a sound English lacks). */
+  difficulty: 1 | 2 | 3;
+  examples: SeedLearnExample[];
+}
+
+export interface SeedLearnPhonic {
+  /** Unique within its language; the wire id is `${language}-${slug}`. */
+  slug: string;
+  sound: string;
+  ipa?: string;
+  graphemes: string[];
+  examples: Omit<SeedLearnExample, 'pronunciation'>[];
+  mouthHint?: string;
+}
+
+/**
+ * The Learn tab's content of one target language (`learn.getContent`, api-contract §3.8): its alphabet,
+ * the numbers 0–20 and the tens to 100, eight tips (in English) and the sounds worth practising. Common
+ * words and phrases are shared meanings, in `learn-lexicon.ts`.
+ */
+export interface SeedLearnLanguage {
+  language: SeedLanguage;
+  alphabet: SeedLearnLetter[];
+  numbers: { value: number; target: string; pronunciation: string }[];
+  tips: string[];
+  phonics: SeedLearnPhonic[];
+}
+
+/** How one language says a meaning: the text and a learner's pronunciation (romaji for Japanese). */
+export type SeedLearnTerm = readonly [text: string, pronunciation: string];
+
+/**
+ * One meaning taught as a common word or a phrase, in English and in every seeded language, so that any
+ * two of them pair up as target and native language.
+ */
+export type SeedLearnConcept = {
+  /** Stable slug, unique across words and phrases. */
+  id: string;
+  /** A word's theme (people, time, places, food, travel) or a phrase's context (greeting, travel…). */
+  tag: string;
+  en: string;
+} & Record<SeedLanguage, SeedLearnTerm>;

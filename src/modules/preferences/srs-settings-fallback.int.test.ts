@@ -4,7 +4,7 @@ import { createUser } from '../../../test/factories.js';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { storeSrsPreferences } from '../../../test/srs.js';
 import { type PreferenceSrs, preferenceProfiles } from '../../db/schema/index.js';
-import { srsPreferencesOf } from './srs-settings.js';
+import { srsPreferencesOf } from './service.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -13,25 +13,6 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('srsPreferencesOf', () => {
-  it('answers the defaults (15 new, 80 reviews, no ease adjustment) without a profile', async () => {
-    const user = await createUser(t);
-    expect(await srsPreferencesOf(t.deps, user.user.id)).toEqual({
-      newPerDay: 15,
-      reviewCap: 80,
-      easeAdjPct: 0,
-    });
-  });
-
-  it("reads the profile's srs section", async () => {
-    const user = await createUser(t);
-    await storeSrsPreferences(t, user.user.id, { newPerDay: 25, reviewCap: 120, easeAdjPct: 5 });
-    expect(await srsPreferencesOf(t.deps, user.user.id)).toEqual({
-      newPerDay: 25,
-      reviewCap: 120,
-      easeAdjPct: 5,
-    });
-  });
-
   it('falls back to the default of each value outside the contract’s ranges', async () => {
     const user = await createUser(t);
     const stored = { newPerDay: 500, reviewCap: 'many', easeAdjPct: -5 } as unknown as PreferenceSrs;
