@@ -5,6 +5,7 @@ import { createRateLimitState } from '../lib/rate-limit/decision.js';
 import { requestContext } from '../lib/request-context.js';
 import type { AuthDeps } from '../modules/auth/deps.js';
 import type { LessonsDeps } from '../modules/lessons/service.js';
+import type { TutorDataDeps } from '../modules/tutor-data/service.js';
 import type { UsersDeps } from '../modules/users/service.js';
 
 /** The authenticated caller, filled from the access token by the accounts module. */
@@ -15,7 +16,7 @@ export interface Caller {
 }
 
 /** What procedures need: the union of their modules' dependencies, plus the middlewares' metrics. */
-export type ProcedureDeps = AuthDeps & UsersDeps & LessonsDeps & { metrics: Metrics };
+export type ProcedureDeps = AuthDeps & UsersDeps & LessonsDeps & TutorDataDeps & { metrics: Metrics };
 
 export interface TrpcContext {
   deps: ProcedureDeps;

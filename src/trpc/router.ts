@@ -3,6 +3,7 @@ import { authRouter } from '../modules/auth/router.js';
 import { exampleRouter } from '../modules/example/router.js';
 import { lessonsRouter } from '../modules/lessons/router.js';
 import { deleteAccountProcedure, exportDataProcedure } from '../modules/privacy/router.js';
+import { tutorDataRouter } from '../modules/tutor-data/router.js';
 import { adminUsersRouter, usersRouter } from '../modules/users/router.js';
 import { mergeRouters, router } from './init.js';
 
@@ -21,7 +22,7 @@ export const appRouter = router({
   preferences: router({}),
   leaderboard: router({}),
   dialogue: router({}),
-  tutorData: router({}),
+  tutorData: tutorDataRouter,
   admin: mergeRouters(router({ auditEvents }), adminUsersRouter),
 });
 
