@@ -9,6 +9,7 @@ import { seedIfNeeded } from '../src/db/seed/seed.js';
 import { closeDeps, createDeps, type Deps } from '../src/deps.js';
 import { type App, createApp } from '../src/http/app.js';
 import { type HttpServer, serverLimitsFrom, startHttpServer } from '../src/http/server.js';
+import type { TutorDataSourceOverrides } from '../src/integrations/tutor-data/index.js';
 import { createLogger } from '../src/lib/logger.js';
 import type { RateLimitsOptions } from '../src/lib/rate-limit/limiter.js';
 import type { AppRouter } from '../src/trpc/router.js';
@@ -101,6 +102,11 @@ export interface TestAppOptions {
    * under a prefix of its own, so tests (and runs sharing one Redis) never spend each other's budgets.
    */
   rateLimits?: Pick<RateLimitsOptions, 'keyPrefix' | 'policies'>;
+  /**
+   * The tutor data fetcher's resolver and address policy: local servers stand for outside sources, so a
+   * test resolves names of its own and admits exactly its servers' addresses (test/http-source.ts).
+   */
+  tutorData?: TutorDataSourceOverrides;
 }
 
 /** Builds the real app on the real dependencies of this run, capturing its logs. */
@@ -111,6 +117,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     logDestination: logs,
     database,
     rateLimits: { keyPrefix: unique('rl'), ...options.rateLimits },
+    ...(options.tutorData && { tutorData: options.tutorData }),
     ...(options.mailDomain && {
       mailer: { dispatcher: { onlyDomain: options.mailDomain, pollIntervalMs: 100 } },
     }),

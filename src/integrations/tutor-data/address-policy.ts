@@ -38,7 +38,7 @@ const v6 = (cidr: string, cls: AddressClass): Range => {
   return { bytes: parseIpv6(address)!, prefix: Number(prefix), class: cls };
 };
 
-/** Most specific first where ranges nest (broadcast inside 240/4). */
+/** Most specific first where ranges nest (broadcast inside 240/4, local NAT64 inside ::/8). */
 const IPV4_RANGES: Range[] = [
   v4('255.255.255.255/32', 'broadcast'),
   v4('0.0.0.0/8', 'unspecified'),
@@ -61,9 +61,9 @@ const IPV4_RANGES: Range[] = [
 const IPV6_RANGES: Range[] = [
   v6('::/128', 'unspecified'),
   v6('::1/128', 'loopback'),
-  // The rest of ::/8 (IPv4-compatible and other deprecated forms); IPv4-mapped is unwrapped before this.
-  v6('::/8', 'reserved'),
   v6('64:ff9b:1::/48', 'private'),
+  // The rest of ::/8 (IPv4-compatible and other deprecated forms); IPv4-mapped and NAT64 are unwrapped first.
+  v6('::/8', 'reserved'),
   v6('100::/64', 'reserved'),
   v6('2001::/23', 'reserved'),
   v6('2001:db8::/32', 'reserved'),

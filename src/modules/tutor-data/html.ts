@@ -77,7 +77,8 @@ function scan(html: string): Found {
       const ends = closing ? name === capture.tag : name === 'p' || name === 'h1';
       if (ends) finishCapture(open);
       else {
-        capture.text += `${bounded(html, capture.from, open, CAPTURE_LIMIT - capture.text.length)} `;
+        const separator = INLINE_TAGS.has(name) ? '' : ' ';
+        capture.text += `${bounded(html, capture.from, open, CAPTURE_LIMIT - capture.text.length)}${separator}`;
         capture.from = index;
       }
     }
@@ -160,6 +161,7 @@ export function parseAttributes(source: string): Map<string, string> {
   return attributes;
 }
 
+/** The entities pages in the languages the app teaches use most; `Eacute` is the upper case of `eacute`. */
 const NAMED_ENTITIES: Record<string, string> = {
   amp: '&',
   lt: '<',
@@ -167,13 +169,68 @@ const NAMED_ENTITIES: Record<string, string> = {
   quot: '"',
   apos: "'",
   nbsp: ' ',
+  aacute: 'á',
+  agrave: 'à',
+  acirc: 'â',
+  auml: 'ä',
+  eacute: 'é',
+  egrave: 'è',
+  ecirc: 'ê',
+  euml: 'ë',
+  iacute: 'í',
+  icirc: 'î',
+  iuml: 'ï',
+  oacute: 'ó',
+  ocirc: 'ô',
+  ouml: 'ö',
+  uacute: 'ú',
+  ugrave: 'ù',
+  ucirc: 'û',
+  uuml: 'ü',
+  ntilde: 'ñ',
+  ccedil: 'ç',
+  szlig: 'ß',
+  iexcl: '¡',
+  iquest: '¿',
+  laquo: '«',
+  raquo: '»',
+  hellip: '…',
+  ndash: '–',
+  mdash: '—',
+  lsquo: '‘',
+  rsquo: '’',
+  ldquo: '“',
+  rdquo: '”',
 };
+
+/** Tags inside a run of text: they separate no words, so no space stands in for them. */
+const INLINE_TAGS = new Set([
+  'a',
+  'abbr',
+  'b',
+  'cite',
+  'code',
+  'em',
+  'i',
+  'mark',
+  'q',
+  's',
+  'small',
+  'span',
+  'strong',
+  'sub',
+  'sup',
+  'u',
+]);
 
 /** Entities decoded, whitespace collapsed, trimmed. */
 function clean(text: string): string {
   return text
     .replace(/&(#\d{1,7}|#x[0-9a-f]{1,6}|[a-z]{2,8});/gi, (entity, body: string) => {
-      if (body[0] !== '#') return NAMED_ENTITIES[body.toLowerCase()] ?? entity;
+      if (body[0] !== '#') {
+        const decoded = NAMED_ENTITIES[body] ?? NAMED_ENTITIES[body.toLowerCase()]?.toUpperCase();
+        return decoded ?? entity;
+      }
       const code =
         body[1] === 'x' || body[1] === 'X' ? Number.parseInt(body.slice(2), 16) : Number(body.slice(1));
       return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff)
