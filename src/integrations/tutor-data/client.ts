@@ -266,9 +266,15 @@ function isRetryable(error: Error): boolean {
   return !isCancellation(error) && RETRYABLE_CODES.has((error as NodeJS.ErrnoException).code ?? '');
 }
 
-/** A timed-out attempt. Not cockatiel's `isTaskCancelledError`: in 3.2.1 it is always false. */
+/**
+ * A timed-out or aborted attempt: cockatiel's cancellation (not its `isTaskCancelledError`, which in 3.2.1
+ * is always false), or the request's own abort when it rejects first.
+ */
 function isCancellation(error: unknown): boolean {
-  return error instanceof Error && 'isTaskCancelledError' in error;
+  return (
+    error instanceof Error &&
+    ('isTaskCancelledError' in error || error.name === 'AbortError' || error.name === 'TimeoutError')
+  );
 }
 
 function codeOf(error: unknown): string {

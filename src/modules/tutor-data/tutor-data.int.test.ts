@@ -19,7 +19,10 @@ import {
   type TestHttpSource,
 } from '../../../test/http-source.js';
 import { trpcCall } from '../../../test/trpc-call.js';
+import { createLogger } from '../../lib/logger.js';
+import { createRedisStore } from '../../lib/store/redis-store.js';
 import type { CacheStatsResult, ClearCacheResult, FetchMultipleResult, FetchResult } from './schema.js';
+import * as service from './service.js';
 
 /**
  * tutorData.* over HTTP through the real app. `source` (127.0.0.1, the one address admitted) stands for
@@ -246,6 +249,15 @@ describe('tutorData.fetchMultiple', () => {
     expect(most).toBe(2);
   });
 
+  it('ends within the request deadline, answering unfinished URLs as timeouts instead of a 504', async () => {
+    const app = await tutorApp({ env: { REQUEST_DEADLINE_MS: '1500', TUTOR_DATA_TIMEOUT_MS: '2000' } });
+    const urls = [served(() => {}).url, served(() => {}).url];
+    const answer = await trpcCall(app, 'tutorData.fetchMultiple', { urls, options: { concurrency: 1 } });
+    expect(answer.status).toBe(200);
+    const result = answer.results[0] as FetchMultipleResult & { success: true };
+    expect(result.results.map((item) => item.error?.message)).toEqual(['Request timeout', 'Request timeout']);
+  });
+
   it.each([
     ['no URL', { urls: [] }],
     ['11 URLs', { urls: Array(11).fill('https://data.tutor.test/x') }],
@@ -267,6 +279,9 @@ describe('tutorData cache', () => {
 
     const stats = await statsOf(t, user);
     expect(stats).toEqual({ size: 1, urls: [url], oldestEntry: expect.any(Number), hits: 1, misses: 1 });
+    const counts = await t.deps.metrics.registry.getSingleMetricAsString('tutor_data_fetches_total');
+    expect(counts).toMatch(/tutor_data_fetches_total\{outcome="cache_hit"\} [1-9]/);
+    expect(counts).toMatch(/tutor_data_fetches_total\{outcome="fetched"\} [1-9]/);
     expect(Date.now() - stats.oldestEntry!).toBeLessThan(10_000);
   });
 
@@ -351,17 +366,21 @@ describe('tutorData cache', () => {
     expect(wrapped.status).toBe(400);
   });
 
-  it('forgets entries after the TTL', async () => {
-    const app = await tutorApp({ env: { TUTOR_DATA_CACHE_TTL_SECONDS: '1' } });
+  it('forgets entries after the TTL, in the cache and in the statistics', async () => {
+    const app = await tutorApp({ env: { TUTOR_DATA_CACHE_TTL_SECONDS: '2' } });
     const user = await createUser(app);
-    const { url, path } = served(json(LESSON));
-    await fetchOne(app, { url }, user);
-    await fetchOne(app, { url }, user);
-    expect(source.hits(path)).toBe(1);
-    await sleep(1_100);
-    expect(await statsOf(app, user)).toMatchObject({ size: 0, urls: [] });
-    await fetchOne(app, { url }, user);
-    expect(source.hits(path)).toBe(2);
+    const early = served(json(LESSON));
+    const late = served(json(LESSON));
+    await fetchOne(app, { url: early.url }, user);
+    await fetchOne(app, { url: early.url }, user);
+    expect(source.hits(early.path)).toBe(1);
+    await sleep(1_200);
+    await fetchOne(app, { url: late.url }, user);
+    await sleep(1_000);
+    // The early entry has expired; the late one, fetched 1.2 s later, lives on.
+    expect(await statsOf(app, user)).toMatchObject({ size: 1, urls: [late.url] });
+    await fetchOne(app, { url: early.url }, user);
+    expect(source.hits(early.path)).toBe(2);
   });
 
   it('caches nothing with a TTL of 0', async () => {
@@ -411,6 +430,44 @@ describe('tutorData rate limits', () => {
     for (let call = 0; call < 3; call++) {
       expect((await trpcCall(app, 'tutorData.getCacheStats', undefined)).status).toBe(200);
       expect((await trpcCall(app, 'tutorData.clearCache', {})).status).toBe(200);
+    }
+  });
+});
+
+describe('tutorData when the shared store fails', () => {
+  it('still fetches, and answers clearing and statistics as error values', async () => {
+    // A Redis store whose server is not there: every command fails at once.
+    const broken = createRedisStore({
+      url: 'redis://127.0.0.1:1',
+      log: createLogger({ level: 'silent', env: 'test' }),
+    });
+    try {
+      const deps = { ...t.deps, kv: broken.kv };
+      const caller = { userId: null, ip: '198.51.100.20' };
+      const { url } = served(json(LESSON));
+      const options = { useCache: true, timeout: 2_000, validate: true };
+      expect(await service.fetchTutorData(deps, caller, { url, options })).toMatchObject({ success: true });
+      const batch = await service.fetchMultiple(deps, caller, {
+        urls: [url],
+        options: { ...options, concurrency: 1 },
+      });
+      expect(batch).toMatchObject({ success: true, summary: { successful: 1 } });
+      expect(await service.clearCache(deps, caller, {})).toEqual({
+        success: false,
+        error: { type: 'cache_error', message: 'Cache could not be cleared' },
+      });
+      expect(await service.getCacheStats(deps, caller)).toEqual({
+        success: false,
+        error: { type: 'stats_error', message: 'Cache statistics unavailable' },
+        stats: null,
+      });
+      const fallbacks = await t.deps.metrics.registry.getSingleMetricAsString('cache_fallbacks_total');
+      expect(fallbacks).toMatch(/cache_fallbacks_total\{cache="tutor-data"\} \d+/);
+      expect(t.logs.lines).toContainEqual(
+        expect.objectContaining({ level: 'warn', msg: 'tutor data cache unavailable, fetching without it' }),
+      );
+    } finally {
+      await broken.close();
     }
   });
 });
