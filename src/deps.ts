@@ -4,6 +4,11 @@ import type { DestinationStream } from 'pino';
 import type { Env } from './config/env.js';
 import { type Database, type Db, openPglite, openPostgres } from './db/client.js';
 import { createMailer, type Mailer, type MailerOverrides } from './integrations/mailer/index.js';
+import {
+  createTutorDataSource,
+  type TutorDataSource,
+  type TutorDataSourceOverrides,
+} from './integrations/tutor-data/index.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { createMetrics, type Metrics } from './lib/metrics.js';
 import { projectRoot } from './lib/project-root.js';
@@ -44,6 +49,8 @@ export interface Deps {
   mailer: Mailer;
   /** Group commit of analytics events: concurrent calls share one INSERT. */
   eventWriter: EventWriter;
+  /** The safe outbound fetcher behind tutorData.* (allowlist, public addresses only, size and time caps). */
+  tutorDataSource: TutorDataSource;
   clock: () => Date;
   version: string;
   /** Flipped when shutdown starts, so readiness fails and load balancers drain this instance. */
@@ -55,6 +62,8 @@ export interface DepsOverrides {
   /** Use this database instead of opening one from the environment (tests share one per worker). */
   database?: Database;
   mailer?: MailerOverrides;
+  /** Tests: names resolved by the test, local servers' addresses admitted, short backoff and breaker. */
+  tutorData?: TutorDataSourceOverrides;
   /** Tests: a key prefix of their own (budgets apart from other tests) and small policies. */
   rateLimits?: Pick<RateLimitsOptions, 'keyPrefix' | 'policies'>;
   /** Tests: rankings of their own, so that a ranking holds only the users of their database. */
@@ -130,6 +139,7 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
         concurrency: env.ANALYTICS_WRITE_CONCURRENCY,
       },
     ),
+    tutorDataSource: createTutorDataSource({ log, env }, overrides.tutorData),
     clock,
     version: APP_VERSION,
     lifecycle: { shuttingDown: false },

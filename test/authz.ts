@@ -30,6 +30,11 @@ export const PUBLIC_PROCEDURES = new Set([
   'dialogue.getScenes',
   'dialogue.scoreSemantic',
   'learn.getContent',
+  // The app calls them without a token (api-contract §0 #4); each caller's cache is its own.
+  'tutorData.fetch',
+  'tutorData.fetchMultiple',
+  'tutorData.clearCache',
+  'tutorData.getCacheStats',
 ]);
 
 type ProcedureType = 'query' | 'mutation' | 'subscription';

@@ -9,6 +9,7 @@ import { seedIfNeeded } from '../src/db/seed/seed.js';
 import { closeDeps, createDeps, type Deps } from '../src/deps.js';
 import { type App, createApp } from '../src/http/app.js';
 import { type HttpServer, serverLimitsFrom, startHttpServer } from '../src/http/server.js';
+import type { TutorDataSourceOverrides } from '../src/integrations/tutor-data/index.js';
 import { createLogger } from '../src/lib/logger.js';
 import type { RateLimitsOptions } from '../src/lib/rate-limit/limiter.js';
 import type { AppRouter } from '../src/trpc/router.js';
@@ -103,6 +104,11 @@ export interface TestAppOptions {
   rateLimits?: Pick<RateLimitsOptions, 'keyPrefix' | 'policies'>;
   /** Rankings of the app's own (a leaderboard test on a database of its own), instead of the shared ones. */
   rankingNamespace?: string;
+  /**
+   * The tutor data fetcher's resolver and address policy: local servers stand for outside sources, so a
+   * test resolves names of its own and admits exactly its servers' addresses (test/http-source.ts).
+   */
+  tutorData?: TutorDataSourceOverrides;
 }
 
 /** Builds the real app on the real dependencies of this run, capturing its logs. */
@@ -114,6 +120,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     database,
     rateLimits: { keyPrefix: unique('rl'), ...options.rateLimits },
     ...(options.rankingNamespace && { rankingNamespace: options.rankingNamespace }),
+    ...(options.tutorData && { tutorData: options.tutorData }),
     ...(options.mailDomain && {
       mailer: { dispatcher: { onlyDomain: options.mailDomain, pollIntervalMs: 100 } },
     }),

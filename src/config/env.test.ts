@@ -98,6 +98,45 @@ describe('parseEnv', () => {
   });
 });
 
+describe('tutor data settings', () => {
+  it('allow no host by default, with the contract’s cache TTL and caps within 30 s', () => {
+    expect(parseEnv({})).toMatchObject({
+      TUTOR_DATA_ALLOWED_HOSTS: [],
+      TUTOR_DATA_CACHE_TTL_SECONDS: 300,
+      TUTOR_DATA_MAX_BYTES: 1_000_000,
+      TUTOR_DATA_TIMEOUT_MS: 10_000,
+    });
+    expect(configError({ TUTOR_DATA_TIMEOUT_MS: '30001' })).toContain('TUTOR_DATA_TIMEOUT_MS');
+  });
+
+  it('normalise allowed hosts as URLs do', () => {
+    const env = parseEnv({
+      TUTOR_DATA_ALLOWED_HOSTS: ' API.Tutor.Example. , *.CDN.example.com,café.example,2130706433',
+    });
+    expect(env.TUTOR_DATA_ALLOWED_HOSTS).toEqual([
+      'api.tutor.example',
+      '*.cdn.example.com',
+      'xn--caf-dma.example',
+      '127.0.0.1',
+    ]);
+  });
+
+  it.each([
+    '*',
+    '*.com',
+    'https://api.tutor.example',
+    'api.tutor.example/path',
+    'api.tutor.example:8443',
+    'a b',
+    'x.*.example.com',
+    '[::1]',
+  ])('refuse the allowed host entry %j', (entry) => {
+    expect(configError({ TUTOR_DATA_ALLOWED_HOSTS: `ok.example,${entry}` })).toContain(
+      'TUTOR_DATA_ALLOWED_HOSTS',
+    );
+  });
+});
+
 describe('server start-up with bad configuration', () => {
   it('exits 1 with one line on stderr and no stack trace', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {

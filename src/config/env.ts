@@ -66,6 +66,38 @@ const proxyList = commaList.pipe(
   ),
 );
 
+/**
+ * `api.example.com,*.cdn.example.com`: hosts tutorData may fetch from. `*.suffix` matches any host below
+ * the suffix (not the suffix itself) and needs a suffix of at least two labels, so no entry can allow a
+ * whole top-level domain. Entries are normalised as URLs normalise hosts (lower case, punycode).
+ */
+const hostPatternList = commaList.pipe(
+  z.array(
+    z
+      .string()
+      .transform(normaliseHostPattern)
+      .refine(
+        (value) => value !== null,
+        'each entry must be a host name (api.example.com) or *.suffix with at least two labels',
+      )
+      .transform((value) => value as string),
+  ),
+);
+
+function normaliseHostPattern(entry: string): string | null {
+  const wildcard = entry.startsWith('*.');
+  const host = wildcard ? entry.slice(2) : entry;
+  if (!/^[^\s/?#@:*\\]+$/.test(host)) return null;
+  let normalised: string;
+  try {
+    normalised = new URL(`http://${host}/`).hostname.replace(/\.$/, '');
+  } catch {
+    return null;
+  }
+  if (normalised === '' || (wildcard && normalised.split('.').length < 2)) return null;
+  return wildcard ? `*.${normalised}` : normalised;
+}
+
 function isProxyEntry(value: string): boolean {
   try {
     proxyAddr.compile(value);
@@ -150,6 +182,11 @@ const envSchema = z.object({
   ANALYTICS_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).max(1_000).default(5),
   ANALYTICS_QUEUE_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
   ANALYTICS_WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  TUTOR_DATA_ALLOWED_HOSTS: hostPatternList.default([]),
+  TUTOR_DATA_MAX_BYTES: z.coerce.number().int().min(1_024).max(10_000_000).default(1_000_000),
+  TUTOR_DATA_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(30_000).default(10_000),
+  TUTOR_DATA_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  TUTOR_DATA_CACHE_MAX_MB: z.coerce.number().int().min(1).max(1_024).default(64),
 });
 
 type ParsedEnv = z.infer<typeof envSchema>;

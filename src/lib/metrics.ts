@@ -18,6 +18,8 @@ export interface Metrics {
   rateLimitFallbacks: Counter<'policy'>;
   /** Mail dispatch outcomes (integrations/mailer). */
   mailMessages: Counter<'outcome'>;
+  /** tutorData fetches: cache_hit, fetched, invalid, or the fetcher's failure kind. */
+  tutorDataFetches: Counter<'outcome'>;
 }
 
 /**
@@ -54,6 +56,12 @@ export function createMetrics(poolStats: () => PoolStats): Metrics {
     mailMessages: new Counter({
       name: 'mail_messages_total',
       help: 'Mail dispatch outcomes: sent, failed (rescheduled) and abandoned',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    tutorDataFetches: new Counter({
+      name: 'tutor_data_fetches_total',
+      help: 'tutorData fetches by outcome: cache_hit, fetched, invalid, or why the fetch failed (refused, timeout, …)',
       labelNames: ['outcome'],
       registers: [registry],
     }),

@@ -9,6 +9,7 @@ import type { DialogueDeps } from '../modules/dialogue/service.js';
 import type { LeaderboardDeps } from '../modules/leaderboard/service.js';
 import type { LessonsDeps } from '../modules/lessons/service.js';
 import type { SrsDeps } from '../modules/srs/service.js';
+import type { TutorDataDeps } from '../modules/tutor-data/service.js';
 import type { UsersDeps } from '../modules/users/service.js';
 import type { VocabularyDeps } from '../modules/vocabulary/service.js';
 
@@ -27,7 +28,8 @@ export type ProcedureDeps = AuthDeps &
   DialogueDeps &
   SrsDeps &
   VocabularyDeps &
-  AnalyticsDeps & { metrics: Metrics };
+  AnalyticsDeps &
+  TutorDataDeps & { metrics: Metrics };
 
 export interface TrpcContext {
   deps: ProcedureDeps;

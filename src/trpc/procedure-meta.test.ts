@@ -25,6 +25,10 @@ describe('procedure metadata', () => {
     ['analytics.track', 'ingest'],
     ['analytics.getLearningAnalytics', 'default'],
     ['lessons.getAll', 'default'],
+    ['tutorData.fetch', 'outbound-fetch'],
+    ['tutorData.fetchMultiple', 'outbound-fetch'],
+    ['tutorData.clearCache', 'default'],
+    ['tutorData.getCacheStats', 'default'],
     ['auth.refreshToken', 'default'],
   ])('%s spends the %s budget', (path, policy) => {
     expect(procedures.map((procedure) => procedure.path)).toContain(path);

@@ -9,6 +9,7 @@ import { lessonsRouter } from '../modules/lessons/router.js';
 import { preferencesRouter } from '../modules/preferences/router.js';
 import { deleteAccountProcedure, exportDataProcedure } from '../modules/privacy/router.js';
 import { srsRouter } from '../modules/srs/router.js';
+import { tutorDataRouter } from '../modules/tutor-data/router.js';
 import { adminUsersRouter, usersRouter } from '../modules/users/router.js';
 import { vocabularyRouter } from '../modules/vocabulary/router.js';
 import { mergeRouters, router } from './init.js';
@@ -28,7 +29,7 @@ export const appRouter = router({
   preferences: preferencesRouter,
   leaderboard: leaderboardRouter,
   dialogue: dialogueRouter,
-  tutorData: router({}),
+  tutorData: tutorDataRouter,
   // Not in the contract's list (§3): the learning domain's own namespaces.
   srs: srsRouter,
   vocabulary: vocabularyRouter,

@@ -26,6 +26,8 @@ export const RATE_LIMIT_POLICIES = [
   { name: 'email-code-ip', points: 30, durationSeconds: 15 * 60, key: 'ip' },
   { name: 'email-code-account', points: 10, durationSeconds: 15 * 60, key: 'account' },
   { name: 'ai', points: 60, durationSeconds: 60, key: 'user-or-ip' },
+  /** Server-side fetches of outside URLs (tutorData): one point per URL, cached answers included. */
+  { name: 'outbound-fetch', points: 30, durationSeconds: 60, key: 'user-or-ip' },
   { name: 'ingest', points: 120, durationSeconds: 60, key: 'user-or-ip' },
   { name: 'admin', points: 300, durationSeconds: 60, key: 'user-or-ip' },
 ] as const satisfies readonly RateLimitPolicy[];
