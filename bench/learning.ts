@@ -115,8 +115,15 @@ const ingestLearners = Math.ceil(
 );
 
 const rows: Measurement[] = [];
+const addRow = (row: Measurement | null) => row && rows.push(row);
+/** BENCH_ONLY=<part of a row's name> measures that row alone (to profile it, with BENCH_NODE_ARGS). */
+const selectedLoop = (...args: Parameters<typeof closedLoop>) =>
+  process.env.BENCH_ONLY && !args[0].includes(process.env.BENCH_ONLY) ? null : closedLoop(...args);
 try {
-  const learners = await signUpLearners(Math.max(connections * LEARNERS_PER_CLIENT, ingestLearners));
+  const measuresIngest = !process.env.BENCH_ONLY || 'analytics.trackEvent'.includes(process.env.BENCH_ONLY);
+  const learners = await signUpLearners(
+    Math.max(connections * LEARNERS_PER_CLIENT, measuresIngest ? ingestLearners : 0),
+  );
 
   const rebuildStarted = performance.now();
   await trpcCall(server.url, 'query', 'leaderboard.get', { sortBy: 'xp', limit: 100 });
@@ -127,8 +134,8 @@ try {
   let calls = 0;
   const learnerOf = (worker: number) =>
     learners[worker * LEARNERS_PER_CLIENT + (calls++ % LEARNERS_PER_CLIENT)]!;
-  rows.push(
-    await closedLoop(
+  addRow(
+    await selectedLoop(
       `leaderboard.get top 100 (${connections} clients)`,
       connections,
       seconds,
@@ -144,8 +151,8 @@ try {
       { server },
     ),
   );
-  rows.push(
-    await closedLoop(
+  addRow(
+    await selectedLoop(
       `leaderboard.getUserStats: own rank (${connections} clients)`,
       connections,
       seconds,
@@ -168,8 +175,8 @@ try {
   // Each learner answers the exercises of the same beginner lesson, all right, as the app would send them.
   const lessonId = 'basic-greetings';
   const answers = await answersFor(learners[0]!.authorization, lessonId);
-  rows.push(
-    await closedLoop(
+  addRow(
+    await selectedLoop(
       `lessons.submit, scored (${connections} clients)`,
       connections,
       seconds,
@@ -194,8 +201,8 @@ try {
     event: 'screen_viewed',
     properties: { screen: index % 2 ? 'lesson' : 'home', language: 'es' },
   }));
-  rows.push(
-    await closedLoop(
+  addRow(
+    await selectedLoop(
       `analytics.trackEvent, ${EVENTS_PER_REQUEST} per request (${connections} clients)`,
       connections,
       seconds,
