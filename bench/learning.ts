@@ -116,9 +116,17 @@ const ingestLearners = Math.ceil(
 
 const rows: Measurement[] = [];
 const addRow = (row: Measurement | null) => row && rows.push(row);
-/** BENCH_ONLY=<part of a row's name> measures that row alone (to profile it, with BENCH_NODE_ARGS). */
-const selectedLoop = (...args: Parameters<typeof closedLoop>) =>
-  process.env.BENCH_ONLY && !args[0].includes(process.env.BENCH_ONLY) ? null : closedLoop(...args);
+/**
+ * BENCH_ONLY=<part of a row's name> measures that row alone; BENCH_PROFILE=<directory> writes a CPU profile
+ * of the server per row.
+ */
+async function selectedLoop(...args: Parameters<typeof closedLoop>) {
+  if (process.env.BENCH_ONLY && !args[0].includes(process.env.BENCH_ONLY)) return null;
+  const stopProfile = await server.profile(args[0]);
+  const row = await closedLoop(...args);
+  await stopProfile();
+  return row;
+}
 try {
   const measuresIngest = !process.env.BENCH_ONLY || 'analytics.trackEvent'.includes(process.env.BENCH_ONLY);
   const learners = await signUpLearners(

@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import WebSocket from 'ws';
 
 export const root = path.resolve(import.meta.dirname, '..');
 
@@ -10,6 +11,11 @@ export interface Started {
   url: string;
   /** CPU time (user + system) the server process has used so far, in seconds; undefined off Linux. */
   cpuSeconds(): number | undefined;
+  /**
+   * With BENCH_PROFILE=<directory>, starts the server's CPU profiler; the returned function stops it and
+   * writes `<directory>/<name>.cpuprofile` (open it in Chrome's DevTools). Without, does nothing.
+   */
+  profile(name: string): Promise<() => Promise<void>>;
   stop(): Promise<void>;
 }
 
@@ -61,8 +67,9 @@ export async function startProcess(
   nodePath = process.execPath,
 ): Promise<Started> {
   const port = await freePort();
-  // For a profile of the server: BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (written on exit).
-  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const profileDir = process.env.BENCH_PROFILE;
+  const inspectorPort = profileDir ? await freePort() : null;
+  const nodeArgs = inspectorPort ? [`--inspect=127.0.0.1:${inspectorPort}`] : [];
   const child: ChildProcess = spawn(nodePath, [...nodeArgs, '--import', 'tsx', script], {
     cwd: root,
     env: { PATH: process.env.PATH, ...env, PORT: String(port), HOST: '127.0.0.1' },
@@ -87,12 +94,50 @@ export async function startProcess(
   return {
     url,
     cpuSeconds: () => processCpuSeconds(child.pid),
+    async profile(name) {
+      if (!profileDir || !inspectorPort) return async () => undefined;
+      const inspector = await connectInspector(inspectorPort);
+      await inspector.send('Profiler.enable');
+      await inspector.send('Profiler.start');
+      return async () => {
+        const { profile } = (await inspector.send('Profiler.stop')) as { profile: unknown };
+        mkdirSync(profileDir, { recursive: true });
+        const file = path.join(profileDir, `${name.replace(/[^\w.-]+/g, '_')}.cpuprofile`);
+        writeFileSync(file, JSON.stringify(profile));
+        inspector.close();
+      };
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         if (exited) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
+  };
+}
+
+/** A Chrome DevTools Protocol session with the server's inspector, for its CPU profiler. */
+async function connectInspector(port: number) {
+  const [target] = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as {
+    webSocketDebuggerUrl: string;
+  }[];
+  const socket = new WebSocket(target!.webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  let nextId = 0;
+  const pending = new Map<number, (result: unknown) => void>();
+  socket.on('message', (data) => {
+    const message = JSON.parse(String(data)) as { id?: number; result?: unknown };
+    if (message.id !== undefined) pending.get(message.id)?.(message.result);
+  });
+  return {
+    send(method: string, params: Record<string, unknown> = {}) {
+      const id = ++nextId;
+      return new Promise<unknown>((resolve) => {
+        pending.set(id, resolve);
+        socket.send(JSON.stringify({ id, method, params }));
+      });
+    },
+    close: () => socket.close(),
   };
 }
 

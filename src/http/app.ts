@@ -47,11 +47,14 @@ export type AppDeps = ProcedureDeps & PrivacyDeps & HealthDeps & { env: Env; log
 export function createApp(deps: AppDeps): App {
   const app: App = new Hono<{ Variables: AppVariables }>();
   const resolveClientIp = createClientIpResolver(deps.env.TRUSTED_PROXIES);
-  const knownProcedures = new Set(Object.keys(appRouter._def.procedures));
+  const metaOf = new Map(
+    Object.entries(
+      appRouter._def.procedures as unknown as Record<string, { _def: { meta?: ProcedureMeta } }>,
+    ).map(([path, procedure]) => [path, procedure._def.meta ?? {}]),
+  );
+  const knownProcedures = new Set(metaOf.keys());
   const publicCacheable = new Set(
-    Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: ProcedureMeta } }>)
-      .filter(([, procedure]) => procedure._def.meta?.cache === 'public')
-      .map(([path]) => path),
+    [...metaOf].filter(([, meta]) => meta.cache === 'public').map(([path]) => path),
   );
   // A batch may be cached only if every procedure in it may be.
   const allPublicCacheable = (paths: string) => paths.split(',').every((path) => publicCacheable.has(path));
@@ -66,13 +69,17 @@ export function createApp(deps: AppDeps): App {
   const revenuecat = createRevenuecatRoutes(deps, resolveClientIp);
   if (revenuecat) app.route('/api/webhooks/revenuecat', revenuecat);
 
-  const createContext = createContextFactory(deps, createCallerResolver(deps), resolveClientIp);
+  const createContext = createContextFactory(deps, createCallerResolver(deps), resolveClientIp, (path) => {
+    const meta = metaOf.get(path);
+    return meta ? (meta.rateLimit ?? 'default') : null;
+  });
   const trpc = trpcServer({
     endpoint: TRPC_ENDPOINT,
     router: appRouter,
     // One request must not fan out into thousands of procedure calls.
     maxBatchSize: deps.env.TRPC_MAX_BATCH_SIZE,
-    createContext: (_options, c) => createContext(c) as unknown as Promise<Record<string, unknown>>,
+    createContext: (options, c) =>
+      createContext(c, options.info.calls) as unknown as Promise<Record<string, unknown>>,
     onError({ error, path }) {
       // Expected errors are the client's business; only faults are logged with their stack.
       if (appCodeOf(error) === 'INTERNAL')

@@ -1,7 +1,9 @@
 import type { Context as HonoContext } from 'hono';
 import type { ClientIpResolver } from '../lib/client-ip.js';
 import type { Metrics } from '../lib/metrics.js';
+import { planBatchSpending } from '../lib/rate-limit/batch.js';
 import { createRateLimitState } from '../lib/rate-limit/decision.js';
+import type { PolicyName } from '../lib/rate-limit/policies.js';
 import { requestContext } from '../lib/request-context.js';
 import type { AnalyticsDeps } from '../modules/analytics/deps.js';
 import type { AuthDeps } from '../modules/auth/deps.js';
@@ -51,11 +53,17 @@ export function createContextFactory(
   deps: ProcedureDeps,
   resolveCaller: CallerResolver,
   resolveClientIp: ClientIpResolver,
+  policyOf: (procedurePath: string) => PolicyName | null,
 ) {
-  return async function createContext(c: HonoContext): Promise<TrpcContext> {
+  return async function createContext(
+    c: HonoContext,
+    calls: readonly { path: string }[] = [],
+  ): Promise<TrpcContext> {
     const request = requestContext.getStore();
-    // The batch's tightest rate limit decision collects here, for the RateLimit-* headers.
-    if (request) request.rateLimit = createRateLimitState();
+    // The batch's tightest rate limit decision collects here, for the RateLimit-* headers, and its calls
+    // spend their points together.
+    if (request)
+      request.rateLimit = createRateLimitState(planBatchSpending(calls.map((call) => policyOf(call.path))));
     return {
       deps,
       requestId: request?.requestId ?? 'unknown',

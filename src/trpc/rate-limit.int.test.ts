@@ -70,6 +70,17 @@ describe('tRPC rate limits', () => {
     expect(await codesOf(base, 2)).toEqual(['OK', 'RATE_LIMITED']);
   });
 
+  it('spends a batch’s points together yet refuses exactly the calls past the budget', async () => {
+    const { base } = await appWith({ default: { points: 4 } });
+    const first = await trpcCall(base, [hi(), hi(), hi()]);
+    expect(first.codes).toEqual(['OK', 'OK', 'OK']);
+    expect(first.response.headers.get('ratelimit-remaining')).toBe('1');
+    // One point left: the first call of the next batch has it, an unknown procedure spends nothing.
+    const second = await trpcCall(base, [hi(), ['example.nope', {}], hi(), hi()], { type: 'mutation' });
+    expect(second.codes).toEqual(['OK', 'NOT_FOUND', 'RATE_LIMITED', 'RATE_LIMITED']);
+    expect(second.response.headers.get('ratelimit-remaining')).toBe('0');
+  });
+
   it('limits email code operations per address', async () => {
     const { base } = await appWith({ 'email-code-account': { points: 2 } });
     const email = `${unique('reset')}@example.com`;

@@ -1,12 +1,15 @@
-import { enforceRateLimit, subjectKey } from '../lib/rate-limit/enforce.js';
+import { spendCallPoint } from '../lib/rate-limit/batch.js';
+import { applyDecision, subjectKey } from '../lib/rate-limit/enforce.js';
 import type { PolicyName } from '../lib/rate-limit/policies.js';
+import { currentRateLimitState } from '../lib/request-context.js';
 import type { TrpcContext } from './context.js';
 
 /**
  * tRPC middleware: each procedure call, batched or not, spends one point of the policy its `.meta()`
  * names (`default` otherwise), keyed by the signed-in user or else the client IP, before its input is
- * parsed. Throws RATE_LIMITED (429). Services that limit per account (sign-in, email codes) record into
- * the same holder through the request context.
+ * parsed; a batch's calls of one policy spend together (lib/rate-limit/batch.ts). Throws RATE_LIMITED
+ * (429). Services that limit per account (sign-in, email codes) record into the same holder through the
+ * request context.
  */
 export async function rateLimitProcedure<T>(options: {
   ctx: TrpcContext;
@@ -19,6 +22,8 @@ export async function rateLimitProcedure<T>(options: {
   const kind = limits.policy(name).key;
   const subject = { userId: ctx.caller?.userId ?? null, ip: ctx.ip };
   // Account policies are spent by the services that know the account; named here, they fall back to the IP.
-  await enforceRateLimit(limits, name, subjectKey(kind === 'user-or-ip' ? kind : 'ip', subject));
+  const key = subjectKey(kind === 'user-or-ip' ? kind : 'ip', subject);
+  const state = currentRateLimitState();
+  applyDecision(await spendCallPoint(limits, name, key, state?.batch), state);
   return next();
 }

@@ -1,3 +1,5 @@
+import type { BatchSpending } from './batch.js';
+
 /** The answer of one limiter for one call. */
 export interface RateLimitDecision {
   policy: string;
@@ -14,10 +16,12 @@ export interface RateLimitDecision {
  */
 export interface RateLimitState {
   decision: RateLimitDecision | null;
+  /** In a tRPC batch: the points its calls spend together (batch.ts). */
+  batch?: BatchSpending;
 }
 
-export function createRateLimitState(): RateLimitState {
-  return { decision: null };
+export function createRateLimitState(batch?: BatchSpending): RateLimitState {
+  return batch ? { decision: null, batch } : { decision: null };
 }
 
 /** Keeps `decision` if it is tighter: a refusal beats any allowance (the longest wait wins), else fewer left. */

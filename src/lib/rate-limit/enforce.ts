@@ -27,7 +27,14 @@ export async function enforceRateLimit(
   key: string,
   state: RateLimitState | undefined = currentRateLimitState(),
 ): Promise<void> {
-  const decision = await limits.consume(name, key);
+  applyDecision(await limits.consume(name, key), state);
+}
+
+/** Records a decision in the request's holder and throws RATE_LIMITED if it refused the call. */
+export function applyDecision(
+  decision: RateLimitDecision,
+  state: RateLimitState | undefined = currentRateLimitState(),
+): void {
   if (state) recordDecision(state, decision);
   if (decision.limited) throw rateLimitedError(decision);
 }

@@ -28,6 +28,11 @@ export interface RateLimits {
    * Redis fails, the call is counted in this process instead (logged and counted as a fallback).
    */
   consume(name: PolicyName, key: string): Promise<RateLimitDecision>;
+  /**
+   * Spends `count` points in one store operation and answers, for each, the decision it would have had
+   * spent alone in this order: those past the budget are refused. Never throws (see `consume`).
+   */
+  consumeMany(name: PolicyName, key: string, count: number): Promise<RateLimitDecision[]>;
   /** The key's state without spending anything; null when the key has nothing in its window. */
   peek(name: PolicyName, key: string): Promise<KeyState | null>;
   /** Spends the key's whole budget for `seconds`, whatever its window: a lock. */
@@ -123,6 +128,24 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
     }
   };
 
+  const consumeMany = async (name: PolicyName, key: string, count: number): Promise<RateLimitDecision[]> => {
+    const policy = policies.get(name)!;
+    try {
+      return decisionsOf(policy, await limiters.get(name)!.consume(key, count), count);
+    } catch (error) {
+      if (error instanceof RateLimiterRes) return decisionsOf(policy, error, count);
+      // Not a refusal and not a Redis fault (those fall back): a bug. Let the calls through, loudly.
+      log.error({ err: error, policy: name }, 'rate limiter failed; allowing the call');
+      return Array.from({ length: count }, () => ({
+        policy: name,
+        limit: policy.points,
+        remaining: policy.points,
+        resetSeconds: policy.durationSeconds,
+        limited: false,
+      }));
+    }
+  };
+
   return {
     storeKind: store.redis ? 'redis' : 'memory',
     policy: (name) => policies.get(name)!,
@@ -145,32 +168,26 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
       tolerate(name, 'block', async () => void (await limiters.get(name)!.block(key, seconds)), undefined),
     reset: (name, key) =>
       tolerate(name, 'reset', async () => void (await limiters.get(name)!.delete(key)), undefined),
-    async consume(name, key) {
-      const policy = policies.get(name)!;
-      try {
-        return decisionOf(policy, await limiters.get(name)!.consume(key), false);
-      } catch (error) {
-        if (error instanceof RateLimiterRes) return decisionOf(policy, error, true);
-        // Not a refusal and not a Redis fault (those fall back): a bug. Let the call through, loudly.
-        log.error({ err: error, policy: name }, 'rate limiter failed; allowing the call');
-        return {
-          policy: name,
-          limit: policy.points,
-          remaining: policy.points,
-          resetSeconds: policy.durationSeconds,
-          limited: false,
-        };
-      }
-    },
+    consume: async (name, key) => (await consumeMany(name, key, 1))[0]!,
+    consumeMany,
   };
 }
 
-function decisionOf(policy: RateLimitPolicy, result: RateLimiterRes, limited: boolean): RateLimitDecision {
-  return {
-    policy: policy.name,
-    limit: policy.points,
-    remaining: limited ? 0 : result.remainingPoints,
-    resetSeconds: Math.max(1, Math.ceil(result.msBeforeNext / 1000)),
-    limited,
-  };
+/**
+ * The decisions of `count` points spent at once, one by one: `consumedPoints` counts them all, so the
+ * i-th had used `consumedPoints - count + i + 1` of the budget, and is refused past it.
+ */
+function decisionsOf(policy: RateLimitPolicy, result: RateLimiterRes, count: number): RateLimitDecision[] {
+  const resetSeconds = Math.max(1, Math.ceil(result.msBeforeNext / 1000));
+  return Array.from({ length: count }, (_, index) => {
+    const used = result.consumedPoints - count + index + 1;
+    const limited = used > policy.points;
+    return {
+      policy: policy.name,
+      limit: policy.points,
+      remaining: limited ? 0 : policy.points - used,
+      resetSeconds,
+      limited,
+    };
+  });
 }
