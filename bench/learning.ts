@@ -142,43 +142,63 @@ try {
   let calls = 0;
   const learnerOf = (worker: number) =>
     learners[worker * LEARNERS_PER_CLIENT + (calls++ % LEARNERS_PER_CLIENT)]!;
+  // The floor: the cheapest procedure through the same stack (HTTP, tRPC, superjson, rate limit).
   addRow(
     await selectedLoop(
-      `leaderboard.get top 100 (${connections} clients)`,
-      connections,
+      'floor: example.hi (1 clients)',
+      1,
       seconds,
       async () => {
         await trpcCall(
           server.url,
-          'query',
-          'leaderboard.get',
-          { sortBy: 'xp', limit: 100 },
+          'mutation',
+          'example.hi',
+          { name: 'bench' },
           { 'x-forwarded-for': nextIp() },
         );
       },
       { server },
     ),
   );
-  addRow(
-    await selectedLoop(
-      `leaderboard.getUserStats: own rank (${connections} clients)`,
-      connections,
-      seconds,
-      async (w) => {
-        const learner = learnerOf(w);
-        await trpcCall(
-          server.url,
-          'query',
-          'leaderboard.getUserStats',
-          { userId: learner.userId },
-          {
-            authorization: learner.authorization,
-          },
-        );
-      },
-      { server },
-    ),
-  );
+
+  // Each read at one client (its latency alone) and at many (throughput, latency under queueing).
+  for (const clients of [1, connections]) {
+    addRow(
+      await selectedLoop(
+        `leaderboard.get top 100 (${clients} clients)`,
+        clients,
+        seconds,
+        async () => {
+          await trpcCall(
+            server.url,
+            'query',
+            'leaderboard.get',
+            { sortBy: 'xp', limit: 100 },
+            { 'x-forwarded-for': nextIp() },
+          );
+        },
+        { server },
+      ),
+    );
+    addRow(
+      await selectedLoop(
+        `leaderboard.getUserStats: own rank (${clients} clients)`,
+        clients,
+        seconds,
+        async (w) => {
+          const learner = learnerOf(w);
+          await trpcCall(
+            server.url,
+            'query',
+            'leaderboard.getUserStats',
+            { userId: learner.userId },
+            { authorization: learner.authorization },
+          );
+        },
+        { server },
+      ),
+    );
+  }
 
   // Each learner answers the exercises of the same beginner lesson, all right, as the app would send them.
   const lessonId = 'basic-greetings';

@@ -177,6 +177,7 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LESSON_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   RESPONSE_CACHE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(60),
+  LEADERBOARD_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(2),
   RESPONSE_CACHE_MAX_MB: z.coerce.number().int().min(1).max(1_024).default(32),
   ANALYTICS_BATCH_MAX_ROWS: z.coerce.number().int().min(1).max(5_000).default(500),
   ANALYTICS_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).max(1_000).default(5),

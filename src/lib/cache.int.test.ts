@@ -44,6 +44,31 @@ describe('cached', () => {
     expect(load.calls).toBe(1);
   });
 
+  it('loads a key once for concurrent misses in this process', async () => {
+    const store = createMemoryStore();
+    stores.push(store);
+    const { deps } = cacheDeps(store.kv);
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let calls = 0;
+    const slow = async () => {
+      calls += 1;
+      await gate;
+      return { rank: 1 };
+    };
+    const key = unique('key');
+    const answers = Promise.all(Array.from({ length: 5 }, () => cached(deps, 'test', key, 60, slow)));
+    await expect.poll(() => calls).toBe(1);
+    release();
+    expect(await answers).toEqual(Array.from({ length: 5 }, () => ({ rank: 1 })));
+    expect(calls).toBe(1);
+    // Once settled, a miss loads again (here the value is stored, so it is a hit).
+    expect(await cached(deps, 'test', key, 60, slow)).toEqual({ rank: 1 });
+    expect(calls).toBe(1);
+  });
+
   it('never stores an absent result, nor anything with a TTL of 0', async () => {
     const store = createMemoryStore();
     stores.push(store);

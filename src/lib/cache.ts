@@ -8,6 +8,10 @@ export interface CacheDeps {
   metrics: Pick<Metrics, 'cacheFallbacks'>;
 }
 
+// Loads under way, per store: concurrent misses of one key in this process share one load, so a hot entry
+// that expires costs one load per instance rather than one per request that was waiting for it.
+const loading = new WeakMap<KeyValueStore, Map<string, Promise<unknown>>>();
+
 /**
  * Read-through cache for JSON-safe values. The cache only ever speeds things up: when the store fails,
  * the value is loaded from the source of truth and the failure is logged and counted, never surfaced.
@@ -29,6 +33,22 @@ export async function cached<T>(
     deps.log.warn({ err: error, cache }, 'cache read failed, loading from the database');
     return load();
   }
+  const pending = loading.get(deps.kv) ?? new Map<string, Promise<unknown>>();
+  loading.set(deps.kv, pending);
+  const underway = pending.get(fullKey);
+  if (underway) return underway as Promise<T>;
+  const load$ = loadAndStore(deps, cache, fullKey, ttlSeconds, load).finally(() => pending.delete(fullKey));
+  pending.set(fullKey, load$);
+  return load$;
+}
+
+async function loadAndStore<T>(
+  deps: CacheDeps,
+  cache: string,
+  fullKey: string,
+  ttlSeconds: number,
+  load: () => Promise<T>,
+): Promise<T> {
   const value = await load();
   // Absent results are not cached: ids from the outside world must not grow the cache.
   if (value === null || value === undefined) return value;

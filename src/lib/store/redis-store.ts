@@ -123,6 +123,9 @@ export function createRedisStore(
     commandTimeout: 2_000,
     lazyConnect: false,
     retryStrategy: (attempt) => Math.min(2 ** attempt * 50, 2_000),
+    // Commands issued in the same tick (a request's rate limit, session check and reads, and those of
+    // concurrent requests) leave in one write: one system call instead of one each.
+    enableAutoPipelining: true,
   });
   redis.on('error', (error) => options.log.warn({ err: error }, 'redis connection error'));
   const pubsub = new RedisPubSub(redis, options.log);

@@ -18,10 +18,18 @@ export interface BoardDeps {
 const PERIOD_RETENTION_MS = 8 * 86_400_000;
 /** How long one instance may take to rebuild a ranking before another may try. */
 const REBUILD_LOCK_MS = 120_000;
+/**
+ * How long this process trusts that a ranking it saw built still is, without asking the store. Should the
+ * store lose it meanwhile, a page that comes back empty asks at once; other reads see it within this time.
+ */
+const BUILT_TRUST_MS = 5_000;
+const seenBuilt = new WeakMap<RankingStore, Map<string, number>>();
 
-const keyOf = (deps: Pick<BoardDeps, 'rankingNamespace'>, board: Board) =>
+/** The ranking's key in the store: namespace, kind, and the period it covers. */
+export const boardKey = (deps: Pick<BoardDeps, 'rankingNamespace'>, board: Board) =>
   `${deps.rankingNamespace}:${board.kind}:${board.period ? `${board.period.unit}:${board.period.id}` : 'all'}`;
-const builtKey = (deps: Pick<BoardDeps, 'rankingNamespace'>, board: Board) => `${keyOf(deps, board)}:built`;
+const builtKey = (deps: Pick<BoardDeps, 'rankingNamespace'>, board: Board) =>
+  `${boardKey(deps, board)}:built`;
 const ttlOf = (board: Board, now: Date) =>
   board.period ? board.period.end.getTime() + PERIOD_RETENTION_MS - now.getTime() : undefined;
 
@@ -45,12 +53,12 @@ export async function applyRankingUpdate(deps: BoardDeps, update: RankingUpdate)
       .filter(([, score]) => score > 0)
       .map(async ([board, score]) => {
         try {
-          await deps.rankings.setScores(keyOf(deps, board), [{ member: update.userId, score }]);
+          await deps.rankings.setScores(boardKey(deps, board), [{ member: update.userId, score }]);
           const ttl = ttlOf(board, update.at);
-          if (ttl !== undefined) await deps.rankings.expire(keyOf(deps, board), ttl);
+          if (ttl !== undefined) await deps.rankings.expire(boardKey(deps, board), ttl);
         } catch (error) {
           deps.log.warn(
-            { err: error, ranking: keyOf(deps, board) },
+            { err: error, ranking: boardKey(deps, board) },
             'ranking update failed; it will be rebuilt',
           );
           await deps.kv.delete(builtKey(deps, board)).catch(() => undefined);
@@ -65,9 +73,17 @@ export async function applyRankingUpdate(deps: BoardDeps, update: RankingUpdate)
  * the caller then answers from PostgreSQL.
  */
 export async function ensureBuilt(deps: BoardDeps, board: Board): Promise<boolean> {
+  const seen = seenBuilt.get(deps.rankings) ?? new Map<string, number>();
+  seenBuilt.set(deps.rankings, seen);
+  const key = boardKey(deps, board);
+  if ((seen.get(key) ?? 0) > performance.now()) return true;
   const built = await deps.kv.get(builtKey(deps, board));
-  if (built !== null && (built === '0' || (await deps.rankings.size(keyOf(deps, board))) > 0)) return true;
-  const lock = `${keyOf(deps, board)}:rebuilding`;
+  if (built !== null && (built === '0' || (await deps.rankings.size(key)) > 0)) {
+    seen.set(key, performance.now() + BUILT_TRUST_MS);
+    return true;
+  }
+  seen.delete(key);
+  const lock = `${boardKey(deps, board)}:rebuilding`;
   if (!(await deps.kv.setIfAbsent(lock, '1', REBUILD_LOCK_MS))) return false;
   try {
     const now = deps.clock();
@@ -79,9 +95,9 @@ export async function ensureBuilt(deps: BoardDeps, board: Board): Promise<boolea
       }
     }
     const ttl = ttlOf(board, now);
-    await deps.rankings.replace(keyOf(deps, board), counted(), ttl);
+    await deps.rankings.replace(boardKey(deps, board), counted(), ttl);
     await deps.kv.set(builtKey(deps, board), String(count), ttl);
-    deps.log.info({ ranking: keyOf(deps, board), members: count }, 'ranking rebuilt from PostgreSQL');
+    deps.log.info({ ranking: boardKey(deps, board), members: count }, 'ranking rebuilt from PostgreSQL');
     return true;
   } finally {
     await deps.kv.delete(lock);
@@ -89,12 +105,21 @@ export async function ensureBuilt(deps: BoardDeps, board: Board): Promise<boolea
 }
 
 /** A page of a board, from its ranking when built, else from PostgreSQL. Positions are 0-based. */
-export async function boardRange(deps: BoardDeps, board: Board, offset: number, limit: number) {
+export async function boardRange(
+  deps: BoardDeps,
+  board: Board,
+  offset: number,
+  limit: number,
+  recheck = true,
+): Promise<{ entries: RankedEntry[]; total: number | null }> {
   if (await ensureBuilt(deps, board)) {
     const [entries, total] = await Promise.all([
-      deps.rankings.range(keyOf(deps, board), offset, limit),
-      deps.rankings.size(keyOf(deps, board)),
+      deps.rankings.range(boardKey(deps, board), offset, limit),
+      deps.rankings.size(boardKey(deps, board)),
     ]);
+    // Empty where this process trusted it built: ask the store again (it may have lost the ranking).
+    if (recheck && total === 0 && seenBuilt.get(deps.rankings)?.delete(boardKey(deps, board)))
+      return boardRange(deps, board, offset, limit, false);
     return { entries, total };
   }
   return { entries: await repo.boardPage(deps.db, board, offset, limit), total: null };
@@ -102,17 +127,17 @@ export async function boardRange(deps: BoardDeps, board: Board, offset: number, 
 
 /** Scores of these users on a board (null for those it does not rank). */
 export async function boardScores(deps: BoardDeps, board: Board, members: readonly string[]) {
-  if (await ensureBuilt(deps, board)) return deps.rankings.scores(keyOf(deps, board), members);
+  if (await ensureBuilt(deps, board)) return deps.rankings.scores(boardKey(deps, board), members);
   return members.map(() => null);
 }
 
 /** A user's 0-based position on a board, or null. */
 export async function boardPosition(deps: BoardDeps, board: Board, member: string) {
   if (!(await ensureBuilt(deps, board))) return null;
-  return deps.rankings.position(keyOf(deps, board), member);
+  return deps.rankings.position(boardKey(deps, board), member);
 }
 
 /** Forgets a ranking (and that it was built): the next read rebuilds it. */
 export async function dropBoard(deps: BoardDeps, board: Board): Promise<void> {
-  await Promise.all([deps.rankings.delete(keyOf(deps, board)), deps.kv.delete(builtKey(deps, board))]);
+  await Promise.all([deps.rankings.delete(boardKey(deps, board)), deps.kv.delete(builtKey(deps, board))]);
 }

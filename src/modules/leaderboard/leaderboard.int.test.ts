@@ -19,12 +19,19 @@ let namespace: string;
 let anonymous: TrpcClient;
 const learners: TestUser[] = [];
 let lastWeekOnly: TestUser;
+let database: Awaited<ReturnType<typeof isolatedDatabase>>['database'];
 
 beforeAll(async () => {
   const isolated = await isolatedDatabase();
   drop = isolated.drop;
+  database = isolated.database;
   namespace = unique('lb');
-  t = await createTestApp({ database: isolated.database, rankingNamespace: namespace });
+  // Pages uncached: these tests watch each read reach the rankings (one of their own covers the cache).
+  t = await createTestApp({
+    database: isolated.database,
+    rankingNamespace: namespace,
+    env: { LEADERBOARD_CACHE_SECONDS: '0' },
+  });
   anonymous = await t.trpc();
   // Twelve learners; two share an XP total, so ties are ranked too. One earned only last week.
   const xp = [120, 300, 300, 45, 900, 0, 610, 75, 1_050, 220, 15, 480];
@@ -86,9 +93,34 @@ describe('leaderboard.get', () => {
     expect(answer.hasMore).toBe(false);
     expect(JSON.stringify(answer)).not.toContain('@');
     const top = answer.users[0]!;
-    expect(top).toMatchObject({
-      level: Math.floor(top.totalXP / 100) + 1,
-      languagesLearned: expect.any(Array),
+    const [held] = await queryRows<{ badges: string[]; achievements: string[]; joined: string }>(
+      t.deps.db,
+      sql`select array(select badge_id from user_badges where user_id = u.id
+                       order by unlocked_at, badge_id) as badges,
+                 array(select a.title from user_achievements ua join achievements a on a.id = ua.achievement_id
+                       where ua.user_id = u.id and ua.unlocked_at is not null
+                       order by ua.unlocked_at, ua.achievement_id) as achievements,
+                 to_char(u.created_at at time zone 'UTC', 'YYYY-MM-DD') as joined
+          from users u where u.id = ${top.id}`,
+    );
+    expect(held!.badges.length + held!.achievements.length).toBeGreaterThan(0);
+    expect(top).toEqual({
+      id: learners[8]!.user.id,
+      name: 'Ranked I Learner',
+      avatar: expect.stringContaining(top.id),
+      totalXP: expected[0]!.score,
+      streak: 1,
+      level: Math.floor(expected[0]!.score / 100) + 1,
+      league: expect.any(String),
+      rank: 1,
+      weeklyXP: expected[0]!.score,
+      monthlyXP: expected[0]!.score,
+      completedLessons: 0,
+      languagesLearned: ['es'],
+      badges: held!.badges,
+      achievements: held!.achievements,
+      joinedAt: held!.joined,
+      lastActive: new Date().toISOString().slice(0, 10),
     });
   });
 
@@ -164,6 +196,36 @@ describe('leaderboard.get', () => {
     await expect(
       me.client.leaderboard.follow.mutate({ userId: '00000000-0000-4000-8000-000000000000' }),
     ).rejects.toMatchObject({ data: { errorCode: 'NOT_FOUND' } });
+  });
+});
+
+describe('leaderboard page cache', () => {
+  it('describes a page once per window, then shows what changed', async () => {
+    const cachedApp = await createTestApp({
+      database,
+      rankingNamespace: namespace,
+      env: { LEADERBOARD_CACHE_SECONDS: '1' },
+    });
+    try {
+      const reader = await cachedApp.trpc();
+      const read = () => reader.leaderboard.get.query({ sortBy: 'streak', limit: 3 });
+      const before = await read();
+      const climber = learners[10]!;
+      await t.deps.db.execute(
+        sql`update user_stats set streak_days = 999 where user_id = ${climber.user.id}`,
+      );
+      // As the write path does; embedded, each app has rankings of its own.
+      for (const app of [t, cachedApp])
+        await app.deps.rankings.setScores(`${namespace}:streak:all`, [
+          { member: climber.user.id, score: 999 },
+        ]);
+      expect(await read()).toEqual(before);
+      await expect
+        .poll(async () => (await read()).users[0]?.id, { timeout: 5_000, interval: 200 })
+        .toBe(climber.user.id);
+    } finally {
+      await cachedApp.close();
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNotNull, type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows, type Tx } from '../../db/client.js';
 import {
   achievements,
@@ -73,84 +73,51 @@ export async function boardPage(
   return rows.map((row) => ({ member: row.user_id, score: Number(row.score) }));
 }
 
-export interface PublicProfileRow {
+/** What anyone may see of a learner (never an email): profile, counters, languages and trophies. */
+export interface PublicCardRow {
   id: string;
   name: string;
   displayName: string | null;
   avatarUrl: string | null;
-  createdAt: Date;
+  /** `YYYY-MM-DD` (UTC). */
+  joinedAt: string;
   xp: number;
   streak: number;
   lessonsCompleted: number;
   lastActiveDate: string | null;
+  languages: string[];
+  /** Badge ids and unlocked achievements' titles, in the order they were earned. */
+  badges: string[];
+  achievements: string[];
 }
 
-/** What anyone may see of these users (never an email), by id. */
-export async function publicProfiles(db: Db | Tx, ids: readonly string[]): Promise<PublicProfileRow[]> {
+/**
+ * The public cards of these users, by id, in one round trip: a page of a leaderboard is a hundred of them,
+ * so the ids travel as one array parameter and each card's lists are gathered by the database.
+ */
+export async function publicCards(db: Db | Tx, ids: readonly string[]): Promise<PublicCardRow[]> {
   if (ids.length === 0) return [];
-  return db
-    .select({
-      id: users.id,
-      name: users.name,
-      displayName: users.displayName,
-      avatarUrl: users.avatarUrl,
-      createdAt: users.createdAt,
-      xp: userStats.xpPoints,
-      streak: userStats.streakDays,
-      lessonsCompleted: userStats.lessonsCompleted,
-      lastActiveDate: userStats.lastActiveDate,
-    })
-    .from(users)
-    .innerJoin(userStats, eq(userStats.userId, users.id))
-    .where(inArray(users.id, [...ids]));
-}
-
-/** The languages each of these users practises. */
-export async function languagesOf(db: Db | Tx, ids: readonly string[]): Promise<Map<string, string[]>> {
-  const rows =
-    ids.length === 0
-      ? []
-      : await db
-          .select({ userId: userLanguageProgress.userId, language: userLanguageProgress.language })
-          .from(userLanguageProgress)
-          .where(inArray(userLanguageProgress.userId, [...ids]))
-          .orderBy(asc(userLanguageProgress.language));
-  return group(
-    rows,
-    (row) => row.userId,
-    (row) => row.language,
+  return queryRows<PublicCardRow>(
+    db,
+    sql`select ${users.id} as "id", ${users.name} as "name", ${users.displayName} as "displayName",
+          ${users.avatarUrl} as "avatarUrl",
+          to_char(${users.createdAt} at time zone 'UTC', 'YYYY-MM-DD') as "joinedAt",
+          ${userStats.xpPoints} as "xp", ${userStats.streakDays} as "streak",
+          ${userStats.lessonsCompleted} as "lessonsCompleted",
+          ${userStats.lastActiveDate}::text as "lastActiveDate",
+          array(select ${userLanguageProgress.language} from ${userLanguageProgress}
+                where ${userLanguageProgress.userId} = ${users.id}
+                order by ${userLanguageProgress.language}) as "languages",
+          array(select ${userBadges.badgeId} from ${userBadges}
+                where ${userBadges.userId} = ${users.id}
+                order by ${userBadges.unlockedAt}, ${userBadges.badgeId}) as "badges",
+          array(select ${achievements.title} from ${userAchievements}
+                join ${achievements} on ${achievements.id} = ${userAchievements.achievementId}
+                where ${userAchievements.userId} = ${users.id} and ${userAchievements.unlockedAt} is not null
+                order by ${userAchievements.unlockedAt}, ${userAchievements.achievementId}) as "achievements"
+        from ${users} join ${userStats} on ${userStats.userId} = ${users.id}
+        where ${users.id} = any(${sql.param([...ids])}::uuid[])`,
   );
-}
-
-/** The badge ids and unlocked achievement titles of each of these users. */
-export async function trophiesOf(db: Db | Tx, ids: readonly string[]) {
-  if (ids.length === 0)
-    return { badges: new Map<string, string[]>(), achievements: new Map<string, string[]>() };
-  const [badgeRows, achievementRows] = await Promise.all([
-    db
-      .select({ userId: userBadges.userId, id: userBadges.badgeId })
-      .from(userBadges)
-      .where(inArray(userBadges.userId, [...ids]))
-      .orderBy(asc(userBadges.unlockedAt), asc(userBadges.badgeId)),
-    db
-      .select({ userId: userAchievements.userId, title: achievements.title })
-      .from(userAchievements)
-      .innerJoin(achievements, eq(achievements.id, userAchievements.achievementId))
-      .where(and(inArray(userAchievements.userId, [...ids]), isNotNull(userAchievements.unlockedAt)))
-      .orderBy(asc(userAchievements.unlockedAt), asc(userAchievements.achievementId)),
-  ]);
-  return {
-    badges: group(
-      badgeRows,
-      (row) => row.userId,
-      (row) => row.id,
-    ),
-    achievements: group(
-      achievementRows,
-      (row) => row.userId,
-      (row) => row.title,
-    ),
-  };
 }
 
 /** A user's unlocked achievements in full, for their trophy shelf. */
@@ -232,14 +199,4 @@ export async function countFollowees(db: Db | Tx, followerId: string): Promise<n
     .from(follows)
     .where(eq(follows.followerId, followerId));
   return row?.count ?? 0;
-}
-
-function group<T>(rows: T[], key: (row: T) => string, value: (row: T) => string): Map<string, string[]> {
-  const groups = new Map<string, string[]>();
-  for (const row of rows) {
-    const list = groups.get(key(row)) ?? [];
-    list.push(value(row));
-    groups.set(key(row), list);
-  }
-  return groups;
 }

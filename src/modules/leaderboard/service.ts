@@ -1,9 +1,10 @@
+import type { Env } from '../../config/env.js';
 import { cached } from '../../lib/cache.js';
 import { AppError } from '../../lib/errors.js';
 import type { Metrics } from '../../lib/metrics.js';
 import { leagueOf, levelOf } from '../gamification/rules.js';
 import { type Board, boardFor } from './board.js';
-import { type BoardDeps, boardPosition, boardRange, boardScores } from './boards.js';
+import { type BoardDeps, boardKey, boardPosition, boardRange, boardScores } from './boards.js';
 import * as repo from './repo.js';
 import type {
   AnalyticsLeaderboardInput,
@@ -15,6 +16,7 @@ import type {
 
 export interface LeaderboardDeps extends BoardDeps {
   metrics: Pick<Metrics, 'cacheFallbacks'>;
+  env: Pick<Env, 'LEADERBOARD_CACHE_SECONDS'>;
 }
 
 /** The most users a friends leaderboard compares: oneself and up to this many followed. */
@@ -48,19 +50,30 @@ export async function rankings(deps: LeaderboardDeps, callerId: string | null, i
     const users = await describe(deps, page, input.offset);
     return { users, total: ranked.length, hasMore: input.offset + input.limit < ranked.length };
   }
-  const { entries, total } = await boardRange(deps, board, input.offset, input.limit);
-  const users = await describe(deps, entries, input.offset);
-  const known = total ?? input.offset + entries.length;
-  return { users, total: known, hasMore: input.offset + input.limit < known };
+  // Everyone reads the same pages, the first above all: each is described once per short window.
+  const page = `${boardKey(deps, board)}:${input.offset}:${input.limit}`;
+  return cached(deps, 'leaderboard-page', page, deps.env.LEADERBOARD_CACHE_SECONDS, async () => {
+    const { entries, total } = await boardRange(deps, board, input.offset, input.limit);
+    const users = await describe(deps, entries, input.offset);
+    const known = total ?? input.offset + entries.length;
+    return { users, total: known, hasMore: input.offset + input.limit < known };
+  });
 }
 
 /** `analytics.getLeaderboard`: the same rankings, in the analytics screen's `{id, name, avatar, score, rank}`. */
 export async function analyticsLeaderboard(deps: LeaderboardDeps, input: AnalyticsLeaderboardInput) {
   const board = boardFor(input.type, input.timeframe, deps.clock());
-  const { entries } = await boardRange(deps, board, 0, input.limit);
+  const page = `${boardKey(deps, board)}:${input.limit}`;
+  return cached(deps, 'analytics-leaderboard', page, deps.env.LEADERBOARD_CACHE_SECONDS, () =>
+    analyticsPage(deps, board, input.limit),
+  );
+}
+
+async function analyticsPage(deps: LeaderboardDeps, board: Board, limit: number) {
+  const { entries } = await boardRange(deps, board, 0, limit);
   const profiles = new Map(
     (
-      await repo.publicProfiles(
+      await repo.publicCards(
         deps.db,
         entries.map((e) => e.member),
       )
@@ -103,18 +116,19 @@ export async function searchUsers(deps: LeaderboardDeps, input: SearchUsersInput
 
 /** `leaderboard.getUserStats`: one learner's public statistics and trophies. NOT_FOUND for an unknown id. */
 export async function userStats(deps: LeaderboardDeps, userId: string) {
-  const [user] = await describe(deps, [{ member: userId, score: 0 }], null);
+  const [[user], unlocked] = await Promise.all([
+    describe(deps, [{ member: userId, score: 0 }], null),
+    repo.unlockedAchievements(deps.db, userId),
+  ]);
   if (!user) throw new AppError('NOT_FOUND', 'User not found');
-  const trophies: Trophy[] = (await repo.unlockedAchievements(deps.db, userId)).map(
-    ({ achievement, unlockedAt }) => ({
-      id: achievement.id,
-      name: achievement.title,
-      description: achievement.description,
-      icon: achievement.icon,
-      rarity: RARITY[achievement.rarity] ?? 'bronze',
-      unlockedAt: unlockedAt!,
-    }),
-  );
+  const trophies: Trophy[] = unlocked.map(({ achievement, unlockedAt }) => ({
+    id: achievement.id,
+    name: achievement.title,
+    description: achievement.description,
+    icon: achievement.icon,
+    rarity: RARITY[achievement.rarity] ?? 'bronze',
+    unlockedAt: unlockedAt!,
+  }));
   return { ...user, trophies };
 }
 
@@ -191,10 +205,8 @@ async function describe(
   const now = deps.clock();
   const week: Board = boardFor('xp', 'week', now);
   const month: Board = boardFor('xp', 'month', now);
-  const [profiles, languages, trophies, weekly, monthly, positions] = await Promise.all([
-    repo.publicProfiles(deps.db, ids),
-    repo.languagesOf(deps.db, ids),
-    repo.trophiesOf(deps.db, ids),
+  const [profiles, weekly, monthly, positions] = await Promise.all([
+    repo.publicCards(deps.db, ids),
     boardScores(deps, week, ids),
     boardScores(deps, month, ids),
     offset === null
@@ -213,24 +225,24 @@ async function describe(
         avatar: avatarOf(profile),
         totalXP: profile.xp,
         streak: profile.streak,
-        languagesLearned: languages.get(profile.id) ?? [],
-        badges: trophies.badges.get(profile.id) ?? [],
+        languagesLearned: profile.languages,
+        badges: profile.badges,
         level: levelOf(profile.xp),
         league: leagueOf(profile.xp),
         rank: offset !== null ? offset + index + 1 : position ? position.position + 1 : null,
         weeklyXP: weekly[index] ?? 0,
         monthlyXP: monthly[index] ?? 0,
         completedLessons: profile.lessonsCompleted,
-        achievements: trophies.achievements.get(profile.id) ?? [],
-        joinedAt: profile.createdAt.toISOString().slice(0, 10),
+        achievements: profile.achievements,
+        joinedAt: profile.joinedAt,
         lastActive: profile.lastActiveDate,
       },
     ];
   });
 }
 
-const shownName = (profile: repo.PublicProfileRow) => profile.displayName ?? profile.name;
+const shownName = (profile: repo.PublicCardRow) => profile.displayName ?? profile.name;
 
 /** The user's picture, or a generated one from their id (no personal data in the URL). */
-const avatarOf = (profile: repo.PublicProfileRow) =>
+const avatarOf = (profile: repo.PublicCardRow) =>
   profile.avatarUrl ?? `https://api.dicebear.com/7.x/initials/svg?seed=${profile.id}`;
