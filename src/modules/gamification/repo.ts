@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, gte, inArray, isNotNull, notInArray, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../../db/client.js';
+import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
+import { type Db, queryRows, type Tx } from '../../db/client.js';
 import {
   type Achievement,
   achievements,
@@ -43,24 +43,6 @@ export async function insertXpEvents(tx: Tx, events: NewXpEvent[]): Promise<void
   if (events.length > 0) await tx.insert(xpEvents).values(events);
 }
 
-/** XP of a user in the ledger since `since` (a leaderboard period). */
-export async function sumXpSince(db: Db | Tx, userId: string, since: Date): Promise<number> {
-  const [row] = await db
-    .select({ total: sql<string | number | null>`sum(${xpEvents.amount})` })
-    .from(xpEvents)
-    .where(and(eq(xpEvents.userId, userId), gte(xpEvents.createdAt, since)));
-  return Number(row?.total ?? 0);
-}
-
-/** The whole ledger of a user, summed: what `user_stats.xp_points` must equal. */
-export async function sumXp(db: Db | Tx, userId: string): Promise<number> {
-  const [row] = await db
-    .select({ total: sql<string | number | null>`sum(${xpEvents.amount})` })
-    .from(xpEvents)
-    .where(eq(xpEvents.userId, userId));
-  return Number(row?.total ?? 0);
-}
-
 /** Adds XP and minutes to the user's progress in a language, creating the row on first practice. */
 export async function addLanguageProgress(
   tx: Tx,
@@ -90,52 +72,56 @@ export async function addLanguageProgress(
     });
 }
 
-export async function countLanguages(db: Db | Tx, userId: string): Promise<number> {
-  const [row] = await db
-    .select({ count: sql<number>`count(*)::int` })
-    .from(userLanguageProgress)
-    .where(eq(userLanguageProgress.userId, userId));
-  return row?.count ?? 0;
+/**
+ * Where a user stands before an activity is applied, in one round trip: what the achievements measure
+ * (perfect lessons, the last ten scores), the languages practised, the badges and achievements held, and
+ * this week's and month's XP (leaderboard periods).
+ */
+export async function progressionState(
+  tx: Tx,
+  userId: string,
+  periods: { week: Date; month: Date },
+): Promise<ProgressionState> {
+  const [row] = await queryRows<ProgressionState>(
+    tx,
+    sql`select
+      (select count(*)::int from ${lessonAttempts}
+        where ${lessonAttempts.userId} = ${userId} and ${lessonAttempts.score} = 100) as "perfectLessons",
+      array(select ${lessonAttempts.score} from ${lessonAttempts} where ${lessonAttempts.userId} = ${userId}
+        order by ${lessonAttempts.createdAt} desc limit 10) as "recentScores",
+      array(select ${userLanguageProgress.language} from ${userLanguageProgress}
+        where ${userLanguageProgress.userId} = ${userId} order by 1) as "languages",
+      array(select ${userBadges.badgeId} from ${userBadges} where ${userBadges.userId} = ${userId}) as "badges",
+      array(select ${userAchievements.achievementId} from ${userAchievements}
+        where ${userAchievements.userId} = ${userId} and ${userAchievements.unlockedAt} is not null)
+        as "achievements",
+      (select coalesce(sum(${xpEvents.amount}), 0)::int from ${xpEvents} where ${xpEvents.userId} = ${userId}
+        and ${xpEvents.createdAt} >= ${periods.week.toISOString()}::timestamptz) as "weekXp",
+      (select coalesce(sum(${xpEvents.amount}), 0)::int from ${xpEvents} where ${xpEvents.userId} = ${userId}
+        and ${xpEvents.createdAt} >= ${periods.month.toISOString()}::timestamptz) as "monthXp"`,
+  );
+  return row!;
 }
 
-export async function languagesOf(db: Db | Tx, userId: string): Promise<string[]> {
-  const rows = await db
-    .select({ language: userLanguageProgress.language })
-    .from(userLanguageProgress)
-    .where(eq(userLanguageProgress.userId, userId))
-    .orderBy(asc(userLanguageProgress.language));
-  return rows.map((row) => row.language);
+export interface ProgressionState {
+  perfectLessons: number;
+  /** Scores of the last ten attempts, newest first. */
+  recentScores: number[];
+  languages: string[];
+  badges: string[];
+  achievements: string[];
+  weekXp: number;
+  monthXp: number;
 }
 
-/** Perfect lessons and the mean score of the last ten attempts, for the accuracy achievements. */
-export async function attemptFigures(db: Db | Tx, userId: string) {
-  const [perfect] = await db
-    .select({ count: sql<number>`count(*)::int` })
-    .from(lessonAttempts)
-    .where(and(eq(lessonAttempts.userId, userId), eq(lessonAttempts.score, 100)));
-  const recent = await db
-    .select({ score: lessonAttempts.score })
-    .from(lessonAttempts)
-    .where(eq(lessonAttempts.userId, userId))
-    .orderBy(desc(lessonAttempts.createdAt))
-    .limit(10);
-  const meanOfLastTen =
-    recent.length < 10 ? 0 : recent.reduce((sum, attempt) => sum + attempt.score, 0) / recent.length;
-  return { perfectLessons: perfect?.count ?? 0, averageAccuracyLast10Lessons: meanOfLastTen };
+/** The badge catalogue, by id. */
+export function badgeCatalogue(db: Db | Tx): Promise<Badge[]> {
+  return db.select().from(badges).orderBy(asc(badges.id));
 }
 
-/** Badges of the catalogue the user does not hold yet. */
-export function badgesNotHeld(tx: Tx, userId: string): Promise<Badge[]> {
-  const held = tx.select({ id: userBadges.badgeId }).from(userBadges).where(eq(userBadges.userId, userId));
-  return tx.select().from(badges).where(notInArray(badges.id, held)).orderBy(asc(badges.id));
-}
-
-export async function countBadges(db: Db | Tx, userId: string): Promise<number> {
-  const [row] = await db
-    .select({ count: sql<number>`count(*)::int` })
-    .from(userBadges)
-    .where(eq(userBadges.userId, userId));
-  return row?.count ?? 0;
+/** The achievement catalogue, by id. */
+export function achievementCatalogue(db: Db | Tx): Promise<Achievement[]> {
+  return db.select().from(achievements).orderBy(asc(achievements.id));
 }
 
 /** Awards badges; returns the ids actually awarded (a badge already held is skipped). */
@@ -147,19 +133,6 @@ export async function awardBadges(tx: Tx, userId: string, badgeIds: string[], at
     .onConflictDoNothing()
     .returning({ badgeId: userBadges.badgeId });
   return rows.map((row) => row.badgeId);
-}
-
-/** Achievements of the catalogue the user has not unlocked yet. */
-export function achievementsNotUnlocked(tx: Tx, userId: string): Promise<Achievement[]> {
-  const unlocked = tx
-    .select({ id: userAchievements.achievementId })
-    .from(userAchievements)
-    .where(and(eq(userAchievements.userId, userId), isNotNull(userAchievements.unlockedAt)));
-  return tx
-    .select()
-    .from(achievements)
-    .where(notInArray(achievements.id, unlocked))
-    .orderBy(asc(achievements.id));
 }
 
 /** Records progress towards achievements, unlocking those whose progress reached the target. */
@@ -183,27 +156,12 @@ export async function saveAchievementProgress(
     });
 }
 
-export function findBadges(db: Db | Tx, ids: string[]): Promise<Badge[]> {
-  return ids.length === 0 ? Promise.resolve([]) : db.select().from(badges).where(inArray(badges.id, ids));
-}
-
-/** The badge ids and unlocked achievement titles of a user, oldest first. */
-export async function trophiesOf(db: Db | Tx, userId: string) {
-  const [badgeRows, achievementRows] = await Promise.all([
-    db
-      .select({ id: userBadges.badgeId })
-      .from(userBadges)
-      .where(eq(userBadges.userId, userId))
-      .orderBy(asc(userBadges.unlockedAt), asc(userBadges.badgeId)),
-    db
-      .select({ achievement: achievements, unlockedAt: userAchievements.unlockedAt })
-      .from(userAchievements)
-      .innerJoin(achievements, eq(achievements.id, userAchievements.achievementId))
-      .where(and(eq(userAchievements.userId, userId), isNotNull(userAchievements.unlockedAt)))
-      .orderBy(asc(userAchievements.unlockedAt), asc(userAchievements.achievementId)),
-  ]);
-  return {
-    badges: badgeRows.map((row) => row.id),
-    achievements: achievementRows.map((row) => ({ ...row.achievement, unlockedAt: row.unlockedAt! })),
-  };
+/** Ids of the achievements a user has unlocked, oldest first. */
+export async function unlockedAchievementIds(db: Db | Tx, userId: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: userAchievements.achievementId })
+    .from(userAchievements)
+    .where(and(eq(userAchievements.userId, userId), isNotNull(userAchievements.unlockedAt)))
+    .orderBy(asc(userAchievements.unlockedAt), asc(userAchievements.achievementId));
+  return rows.map((row) => row.id);
 }

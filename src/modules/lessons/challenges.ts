@@ -113,19 +113,11 @@ export async function dayActivity(
 export async function completeChallenges(tx: Tx, userId: string, timeZone: string, date: string, at: Date) {
   const set = await repo.challengeSetOf(tx, userId, date, () => drawChallenges(userId, date));
   const day = await dayActivity(tx, userId, timeZone, date);
-  const awards: { amount: number; refId: string }[] = [];
-  for (const challenge of set.challenges) {
-    const current = progressOf(challenge, day);
-    if (current < challenge.target) continue;
-    const fresh = await repo.completeChallenge(tx, {
-      userId,
-      date,
-      challengeId: challenge.id,
-      current,
-      target: challenge.target,
-      at,
-    });
-    if (fresh) awards.push({ amount: challenge.xpReward, refId: `${date}:${challenge.id}` });
-  }
-  return awards;
+  const reached = set.challenges
+    .map((challenge) => ({ ...challenge, current: progressOf(challenge, day) }))
+    .filter((challenge) => challenge.current >= challenge.target);
+  const fresh = await repo.completeChallenges(tx, { userId, date, at, reached });
+  return reached
+    .filter((challenge) => fresh.includes(challenge.id))
+    .map((challenge) => ({ amount: challenge.xpReward, refId: `${date}:${challenge.id}` }));
 }

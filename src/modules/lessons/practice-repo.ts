@@ -41,18 +41,14 @@ export async function findPracticeLesson(db: Db | Tx, lessonId: string) {
 
 export type PracticeLesson = NonNullable<Awaited<ReturnType<typeof findPracticeLesson>>>;
 
-/** The lesson just before this one in its language's course, if any. */
-export async function findPreviousLesson(db: Db | Tx, language: string, position: number) {
-  const [lesson] = await db
-    .select({ id: lessons.id })
-    .from(lessons)
-    .where(and(eq(lessons.language, language), eq(lessons.position, position - 1), isNull(lessons.createdBy)))
-    .limit(1);
-  return lesson?.id ?? null;
+export interface CourseLesson {
+  id: string;
+  difficulty: PracticeLesson['difficulty'];
+  position: number | null;
 }
 
 /** Catalogue lessons of a language in course order. */
-export function languageLessons(db: Db | Tx, language: string) {
+export function languageLessons(db: Db | Tx, language: string): Promise<CourseLesson[]> {
   return db
     .select({ id: lessons.id, difficulty: lessons.difficulty, position: lessons.position })
     .from(lessons)
@@ -86,13 +82,18 @@ export function exercisesOf(db: Db | Tx, lessonId: string) {
 
 export type PracticeExercise = Awaited<ReturnType<typeof exercisesOf>>[number];
 
+/** A user's progress in a lesson (null before the first practice) and how many attempts they made at it. */
 export async function findProgress(tx: Tx, userId: string, lessonId: string) {
   const [row] = await tx
-    .select()
+    .select({
+      progress: userLessonProgress,
+      attempts: sql<number>`(select count(*)::int from ${lessonAttempts}
+        where ${lessonAttempts.userId} = ${userId} and ${lessonAttempts.lessonId} = ${lessonId})`,
+    })
     .from(userLessonProgress)
     .where(and(eq(userLessonProgress.userId, userId), eq(userLessonProgress.lessonId, lessonId)))
     .limit(1);
-  return row ?? null;
+  return row ?? { progress: null, attempts: 0 };
 }
 
 /** A user's progress in these lessons (all of theirs when `lessonIds` is omitted). */
@@ -161,14 +162,6 @@ export async function insertAttempt(
   return row!.id;
 }
 
-export async function countAttempts(tx: Tx, userId: string, lessonId: string): Promise<number> {
-  const [row] = await tx
-    .select({ count: sql<number>`count(*)::int` })
-    .from(lessonAttempts)
-    .where(and(eq(lessonAttempts.userId, userId), eq(lessonAttempts.lessonId, lessonId)));
-  return row?.count ?? 0;
-}
-
 /** A user's attempts between two instants (one of their days), for the day's challenges. */
 export function attemptsBetween(db: Db | Tx, userId: string, from: Date, to: Date) {
   return db
@@ -224,28 +217,39 @@ export async function completedChallenges(db: Db | Tx, userId: string, date: str
   return new Set(rows.map((row) => row.id));
 }
 
-/** Records a challenge as completed; false when it already was (its XP is then not paid again). */
-export async function completeChallenge(
+/**
+ * Marks a user's challenges of a day completed, each once: returns the ids completed by this call (those
+ * completed before are left as they were).
+ */
+export async function completeChallenges(
   tx: Tx,
-  values: { userId: string; date: string; challengeId: string; current: number; target: number; at: Date },
-): Promise<boolean> {
+  params: {
+    userId: string;
+    date: string;
+    at: Date;
+    reached: { id: string; current: number; target: number }[];
+  },
+): Promise<string[]> {
+  if (params.reached.length === 0) return [];
   const rows = await tx
     .insert(userChallengeProgress)
-    .values({
-      userId: values.userId,
-      date: values.date,
-      challengeId: values.challengeId,
-      current: values.current,
-      target: values.target,
-      completedAt: values.at,
-    })
+    .values(
+      params.reached.map((challenge) => ({
+        userId: params.userId,
+        date: params.date,
+        challengeId: challenge.id,
+        current: challenge.current,
+        target: challenge.target,
+        completedAt: params.at,
+      })),
+    )
     .onConflictDoUpdate({
       target: [userChallengeProgress.userId, userChallengeProgress.date, userChallengeProgress.challengeId],
-      set: { current: values.current, completedAt: values.at },
+      set: { current: sql`excluded.current`, completedAt: sql`excluded.completed_at` },
       where: isNull(userChallengeProgress.completedAt),
     })
     .returning({ id: userChallengeProgress.challengeId });
-  return rows.length > 0;
+  return rows.map((row) => row.id);
 }
 
 /** A user's per-language progress rows (minutes today, XP) and their counters. */

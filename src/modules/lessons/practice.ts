@@ -7,6 +7,7 @@ import { unlockedAchievementIds } from '../gamification/service.js';
 import { learnerOf } from '../users/accounts.js';
 import { addDays, localDate } from '../users/local-date.js';
 import { dayActivity, drawChallenges, progressOf } from './challenges.js';
+import { courseOf, lessonExercises, practiceLesson, previousLesson } from './course.js';
 import * as repo from './practice-repo.js';
 import type { ExerciseDto, ModuleProgressDto, UserProgressDto } from './schema.js';
 import { type LessonsDeps, listLessons } from './service.js';
@@ -28,7 +29,7 @@ export async function requireLearner(deps: { db: Db | Tx; clock: () => Date }, u
 
 /** A catalogue lesson to practise; NOT_FOUND otherwise. */
 export async function requireLesson(db: Db | Tx, lessonId: string) {
-  const lesson = await repo.findPracticeLesson(db, lessonId);
+  const lesson = await practiceLesson(db, lessonId);
   if (!lesson) throw new AppError('NOT_FOUND', 'Lesson not found');
   return lesson;
 }
@@ -44,7 +45,7 @@ export async function isLocked(
   isPremium: boolean,
 ): Promise<boolean> {
   if (isPremium || lesson.difficulty === 'beginner' || lesson.position === null) return false;
-  const previous = await repo.findPreviousLesson(db, lesson.language, lesson.position);
+  const previous = await previousLesson(db, lesson.language, lesson.position);
   return previous !== null && !(await repo.isLessonComplete(db, userId, previous));
 }
 
@@ -93,7 +94,7 @@ export async function getExercises(deps: LessonsDeps, userId: string, lessonId: 
     );
   }
   const [pool, completed] = await Promise.all([
-    repo.exercisesOf(deps.db, lessonId),
+    lessonExercises(deps.db, lessonId),
     repo.countCompletedLessons(deps.db, userId),
   ]);
   const { boost, tier, exercises } = exerciseSet(lesson, pool, completed);
@@ -143,7 +144,7 @@ export async function progressReport(
   language: string,
   now: Date,
 ): Promise<UserProgressDto> {
-  const catalogue = language === 'all' ? null : await repo.languageLessons(db, language);
+  const catalogue = language === 'all' ? null : await courseOf(db, language);
   const [rows, totals, achievements] = await Promise.all([
     repo.progressOf(
       db,
@@ -206,7 +207,7 @@ export async function getRecommended(deps: LessonsDeps, userId: string, language
     .slice(0, limit);
   return Promise.all(
     open.map(async (lesson) => {
-      const practice = await repo.findPracticeLesson(deps.db, lesson.id);
+      const practice = await practiceLesson(deps.db, lesson.id);
       const locked = practice
         ? await isLocked(deps.db, userId, practice, learner.isPremium)
         : lesson.isLocked;

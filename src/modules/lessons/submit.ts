@@ -12,6 +12,7 @@ import { applyRankingUpdate } from '../leaderboard/boards.js';
 import { ensureCardsForItems } from '../srs/service.js';
 import { localDate } from '../users/local-date.js';
 import { completeChallenges } from './challenges.js';
+import { lessonExercises } from './course.js';
 import { exerciseSet, isLocked, progressReport, requireLearner, requireLesson } from './practice.js';
 import * as repo from './practice-repo.js';
 import type { ScoredAnswer, SubmitInput, UpdateProgressInput, UserProgressDto } from './schema.js';
@@ -49,10 +50,10 @@ export async function submit(deps: LessonsDeps, userId: string, input: SubmitInp
     requireLesson(deps.db, input.lessonId),
     requireLearner(deps, userId),
   ]);
-  const pool = await repo.exercisesOf(deps.db, lesson.id);
+  const pool = await lessonExercises(deps.db, lesson.id);
 
   const outcome = await deps.db.transaction(async (tx) => {
-    await lockLearner({ db: tx }, userId);
+    const counters = await lockLearner({ db: tx }, userId);
     if (input.idempotencyKey) {
       const previous = await repo.findAttemptByKey(tx, userId, input.idempotencyKey);
       if (previous) {
@@ -117,6 +118,7 @@ export async function submit(deps: LessonsDeps, userId: string, input: SubmitInp
         lessonsCompleted: completedNow ? 1 : 0,
         wordsLearned,
       },
+      counters,
     );
     return {
       replayed: false as const,
@@ -250,13 +252,13 @@ async function recordPractice(
   },
 ): Promise<boolean> {
   const { userId, lesson } = params;
-  const row = await repo.findProgress(tx, userId, lesson.id);
+  const { progress: row, attempts } = await repo.findProgress(tx, userId, lesson.id);
   const completed = [...new Set([...(row?.completedSubModules ?? []), ...params.subModuleIds])].filter((id) =>
     lesson.subModuleIds.includes(id),
   );
   const progressPct =
     lesson.subModuleIds.length === 0 ? 0 : (completed.length / lesson.subModuleIds.length) * 100;
-  const samples = params.score === undefined ? 0 : (await repo.countAttempts(tx, userId, lesson.id)) || 1;
+  const samples = params.score === undefined ? 0 : attempts || 1;
   const accuracy =
     params.score === undefined
       ? (row?.accuracy ?? null)
@@ -290,7 +292,7 @@ export async function updateProgress(deps: LessonsDeps, userId: string, input: U
     throw new AppError('NOT_FOUND', 'No such sub-module in this lesson');
   }
   const { progress, activity } = await deps.db.transaction(async (tx) => {
-    await lockLearner({ db: tx }, userId);
+    const counters = await lockLearner({ db: tx }, userId);
     const completedNow = await recordPractice(tx, {
       userId,
       lesson,
@@ -310,6 +312,7 @@ export async function updateProgress(deps: LessonsDeps, userId: string, input: U
         xp: [],
         lessonsCompleted: completedNow ? 1 : 0,
       },
+      counters,
     );
     return { activity, progress: await progressReport(tx, userId, learner.timeZone, lesson.language, now) };
   });

@@ -1,5 +1,5 @@
 import { and, asc, eq, gte, inArray, isNotNull, lte, ne, or, type SQL, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../../db/client.js';
+import { type Db, queryRows, type Tx } from '../../db/client.js';
 import {
   contentItems,
   type NewSrsReview,
@@ -130,22 +130,14 @@ export async function insertContentItemCards(
   tx: Tx,
   params: { userId: string; contentItemIds: string[] },
 ): Promise<number> {
-  const existing = await tx
-    .select({ id: contentItems.id })
-    .from(contentItems)
-    .where(inArray(contentItems.id, params.contentItemIds));
-  if (existing.length === 0) return 0;
-  const rows = await tx
-    .insert(srsCards)
-    .values(
-      existing.map((item) => ({
-        userId: params.userId,
-        itemKind: 'content_item' as const,
-        itemRef: item.id,
-      })),
-    )
-    .onConflictDoNothing({ target: [srsCards.userId, srsCards.itemKind, srsCards.itemRef] })
-    .returning({ id: srsCards.id });
+  const rows = await queryRows<{ id: string }>(
+    tx,
+    sql`insert into ${srsCards} (user_id, item_kind, item_ref)
+        select ${params.userId}::uuid, 'content_item', ${contentItems.id} from ${contentItems}
+        where ${contentItems.id} = any(${sql.param(params.contentItemIds)}::text[])
+        on conflict (user_id, item_kind, item_ref) do nothing
+        returning id`,
+  );
   return rows.length;
 }
 
