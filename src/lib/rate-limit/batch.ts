@@ -1,15 +1,6 @@
-import type { RateLimitDecision } from './decision.js';
+import type { BatchSpending, RateLimitDecision } from './decision.js';
 import type { RateLimits } from './limiter.js';
 import type { PolicyName } from './policies.js';
-
-/**
- * What the calls of one tRPC batch will spend: how many of them name each policy. A batch of 20 events
- * spent one call at a time costs 20 store round trips; spent together, one.
- */
-export interface BatchSpending {
-  readonly expected: ReadonlyMap<PolicyName, number>;
-  readonly groups: Map<string, { taken: number; decisions: Promise<RateLimitDecision[]> }>;
-}
 
 /** The spending plan of a batch, from the policy of each of its calls (null for unknown procedures). */
 export function planBatchSpending(policies: readonly (PolicyName | null)[]): BatchSpending | undefined {

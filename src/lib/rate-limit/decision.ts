@@ -1,4 +1,4 @@
-import type { BatchSpending } from './batch.js';
+import type { PolicyName } from './policies.js';
 
 /** The answer of one limiter for one call. */
 export interface RateLimitDecision {
@@ -8,6 +8,15 @@ export interface RateLimitDecision {
   /** Seconds until the window of this key ends and its budget is full again. */
   resetSeconds: number;
   limited: boolean;
+}
+
+/**
+ * What the calls of one tRPC batch will spend: how many of them name each policy (batch.ts). A batch of 20
+ * events spent one call at a time costs 20 store round trips; spent together, one.
+ */
+export interface BatchSpending {
+  readonly expected: ReadonlyMap<PolicyName, number>;
+  readonly groups: Map<string, { taken: number; decisions: Promise<RateLimitDecision[]> }>;
 }
 
 /**

@@ -61,14 +61,7 @@ export function submitTurn(
   input: SubmitTurnInput,
 ): Promise<SubmitTurnDto> {
   return deps.db.transaction(async (tx) => {
-    const found = await repo.findOwnSession(tx, {
-      sessionId: input.sessionId,
-      userId: actor.userId,
-      now: deps.clock(),
-      lock: true,
-    });
-    if (!found) throw new AppError('NOT_FOUND', 'Session not found');
-    const { session, scene } = found;
+    const { session, scene } = await requireOwnSession(tx, deps, actor, input.sessionId, { lock: true });
     if (session.endedAt) throw new AppError('CONFLICT', 'This session has ended');
     const { maxTurns } = DIFFICULTY_SETTINGS[session.difficulty];
     const position = await repo.countTurns(tx, session.id);
@@ -128,14 +121,7 @@ export function endSession(
   input: SessionIdInput,
 ): Promise<SessionDto> {
   return deps.db.transaction(async (tx) => {
-    const found = await repo.findOwnSession(tx, {
-      sessionId: input.sessionId,
-      userId: actor.userId,
-      now: deps.clock(),
-      lock: true,
-    });
-    if (!found) throw new AppError('NOT_FOUND', 'Session not found');
-    const { session, scene } = found;
+    const { session, scene } = await requireOwnSession(tx, deps, actor, input.sessionId, { lock: true });
     const turns = await repo.findTurnsWithScores(tx, session.id);
     if (session.endedAt) return toSessionDto(session, turns);
 
@@ -166,13 +152,29 @@ export async function getTranscript(
   actor: DialogueActor,
   input: SessionIdInput,
 ): Promise<SessionDto> {
-  const found = await repo.findOwnSession(deps.db, {
-    sessionId: input.sessionId,
+  const { session } = await requireOwnSession(deps.db, deps, actor, input.sessionId);
+  return toSessionDto(session, await repo.findTurnsWithScores(deps.db, session.id));
+}
+
+/**
+ * The caller's live session with its scene, locked for the transaction when `lock` is set. NOT_FOUND for
+ * another user's session, an unknown one, and one past its lifetime alike.
+ */
+async function requireOwnSession(
+  db: Parameters<typeof repo.findOwnSession>[0],
+  deps: Pick<DialogueDeps, 'clock'>,
+  actor: DialogueActor,
+  sessionId: string,
+  options: { lock?: boolean } = {},
+) {
+  const found = await repo.findOwnSession(db, {
+    sessionId,
     userId: actor.userId,
     now: deps.clock(),
+    ...options,
   });
   if (!found) throw new AppError('NOT_FOUND', 'Session not found');
-  return toSessionDto(found.session, await repo.findTurnsWithScores(deps.db, found.session.id));
+  return found;
 }
 
 function toSessionDto(
