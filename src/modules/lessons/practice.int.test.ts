@@ -321,6 +321,26 @@ describe('lessons.getDailyChallenge', () => {
 });
 
 describe('lessons.updateProgress and getUserProgress', () => {
+  it('answers the achievement that completing a lesson by its sub-modules unlocked', async () => {
+    const { client } = await createUser(t);
+    const subModules = await queryRows<{ id: string }>(
+      t.deps.db,
+      sql`select id from lesson_sub_modules where lesson_id = 'basic-greetings' order by position`,
+    );
+    const answers = [];
+    for (const subModule of subModules)
+      answers.push(
+        await client.lessons.updateProgress.mutate({
+          lessonId: 'basic-greetings',
+          subModuleId: subModule.id,
+          completed: true,
+        }),
+      );
+    const unlockedIds = answers.map((answer) => answer.unlocked.achievements.map((a) => a.id));
+    expect(unlockedIds.at(-1)).toContain('first_lesson');
+    expect(unlockedIds.slice(0, -1).flat()).not.toContain('first_lesson');
+  });
+
   it('records sub-module practice without paying client-reported XP', async () => {
     const { user, client } = await createUser(t);
     const [subModule] = await queryRows<{ id: string }>(
@@ -337,6 +357,8 @@ describe('lessons.updateProgress and getUserProgress', () => {
     });
     const module = progress.modules.find((entry) => entry.moduleId === 'alphabet-basics');
     expect(module).toMatchObject({ completedSubModules: [subModule!.id], totalTime: 120, accuracy: 80 });
+    // One sub-module of several: the lesson is not completed yet.
+    expect(progress.unlocked.achievements.map((achievement) => achievement.id)).not.toContain('first_lesson');
     expect(await storedXp(user.id)).toBe(0);
     expect((await client.lessons.getUserProgress.query({})).language).toBe('all');
     await expect(

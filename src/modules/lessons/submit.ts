@@ -280,6 +280,7 @@ async function recordPractice(
 /**
  * `lessons.updateProgress` (api-contract §3.5): records practice of a sub-module — completion, time and a
  * score — and counts toward the streak. Client-reported `xpEarned` is not paid: XP comes from `submit`.
+ * Answers the UserProgress with the badges and achievements this practice unlocked.
  * NOT_FOUND for an unknown lesson or a sub-module of another lesson.
  */
 export async function updateProgress(deps: LessonsDeps, userId: string, input: UpdateProgressInput) {
@@ -317,5 +318,5 @@ export async function updateProgress(deps: LessonsDeps, userId: string, input: U
     return { activity, progress: await progressReport(tx, userId, learner.timeZone, lesson.language, now) };
   });
   await applyRankingUpdate(deps, activity.rankings);
-  return progress;
+  return { ...progress, unlocked: activity.unlocked };
 }
