@@ -43,6 +43,7 @@ export default defineConfig({
           include: ['src/**/*.int.test.ts', 'test/**/*.int.test.ts'],
           // Creates, migrates and seeds the run's database (with TEST_DATABASE_URL) and drops it at the end.
           globalSetup: ['test/global-setup.ts'],
+          setupFiles: ['test/overlapping-queries.ts'],
         },
       },
     ],

@@ -1,4 +1,5 @@
 import type { Db, Tx } from '../../db/client.js';
+import { readAll } from '../../db/reads.js';
 import type { Achievement, Badge, XP_SOURCES } from '../../db/schema/index.js';
 import { CONTENT_VERSION } from '../../db/seed/content/index.js';
 import { AppError } from '../../lib/errors.js';
@@ -150,9 +151,9 @@ export async function recordActivity(
 
 /** The badge and achievement catalogues: seeded content, read once per process and content version. */
 async function catalogues(db: Tx) {
-  const [badges, achievements] = await Promise.all([
-    badgeCatalogue.get(CONTENT_VERSION, () => repo.badgeCatalogue(db)),
-    achievementCatalogue.get(CONTENT_VERSION, () => repo.achievementCatalogue(db)),
+  const [badges, achievements] = await readAll(db, [
+    () => badgeCatalogue.get(CONTENT_VERSION, () => repo.badgeCatalogue(db)),
+    () => achievementCatalogue.get(CONTENT_VERSION, () => repo.achievementCatalogue(db)),
   ]);
   return { badges, achievements };
 }

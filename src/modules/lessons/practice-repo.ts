@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
+import { readAll } from '../../db/reads.js';
 import {
   contentItems,
   type DailyChallengeDefinition,
@@ -254,16 +255,17 @@ export async function completeChallenges(
 
 /** A user's per-language progress rows (minutes today, XP) and their counters. */
 export async function learnerTotals(db: Db | Tx, userId: string) {
-  const [languages, [stats]] = await Promise.all([
-    db.select().from(userLanguageProgress).where(eq(userLanguageProgress.userId, userId)),
-    db
-      .select({
-        xp: userStats.xpPoints,
-        streak: userStats.streakDays,
-        lastActiveDate: userStats.lastActiveDate,
-      })
-      .from(userStats)
-      .where(eq(userStats.userId, userId)),
+  const [languages, [stats]] = await readAll(db, [
+    () => db.select().from(userLanguageProgress).where(eq(userLanguageProgress.userId, userId)),
+    () =>
+      db
+        .select({
+          xp: userStats.xpPoints,
+          streak: userStats.streakDays,
+          lastActiveDate: userStats.lastActiveDate,
+        })
+        .from(userStats)
+        .where(eq(userStats.userId, userId)),
   ]);
   return { languages, stats: stats ?? null };
 }

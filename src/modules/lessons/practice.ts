@@ -1,5 +1,6 @@
 import type { Db, Tx } from '../../db/client.js';
 import { DIFFICULTIES } from '../../db/columns.js';
+import { readAll } from '../../db/reads.js';
 import type { UserLessonProgress } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
 import { boostOf, currentStreak, effectiveDifficulty, exerciseCountFor } from '../gamification/rules.js';
@@ -145,14 +146,15 @@ export async function progressReport(
   now: Date,
 ): Promise<UserProgressDto> {
   const catalogue = language === 'all' ? null : await courseOf(db, language);
-  const [rows, totals, achievements] = await Promise.all([
-    repo.progressOf(
-      db,
-      userId,
-      catalogue?.map((lesson) => lesson.id),
-    ),
-    repo.learnerTotals(db, userId),
-    unlockedAchievementIds({ db }, userId),
+  const [rows, totals, achievements] = await readAll(db, [
+    () =>
+      repo.progressOf(
+        db,
+        userId,
+        catalogue?.map((lesson) => lesson.id),
+      ),
+    () => repo.learnerTotals(db, userId),
+    () => unlockedAchievementIds({ db }, userId),
   ]);
   const today = localDate(timeZone, now);
   const scope = totals.languages.filter((row) => language === 'all' || row.language === language);

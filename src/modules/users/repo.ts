@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
+import { readAll } from '../../db/reads.js';
 import {
   type Entitlement,
   entitlements,
@@ -65,24 +66,26 @@ export async function deleteUser(tx: Tx, userId: string): Promise<boolean> {
 
 /** The rows a profile is assembled from, with premium derived at `now`; null when the user does not exist. */
 export async function findProfileRows(db: Db | Tx, userId: string, now: Date) {
-  const [[row], badgeRows] = await Promise.all([
-    db
-      .select({
-        user: users,
-        settings: userSettings,
-        stats: userStats,
-        isPremium: activeEntitlementExists(userId, now),
-      })
-      .from(users)
-      .leftJoin(userSettings, eq(userSettings.userId, users.id))
-      .leftJoin(userStats, eq(userStats.userId, users.id))
-      .where(eq(users.id, userId))
-      .limit(1),
-    db
-      .select({ badgeId: userBadges.badgeId })
-      .from(userBadges)
-      .where(eq(userBadges.userId, userId))
-      .orderBy(asc(userBadges.unlockedAt), asc(userBadges.badgeId)),
+  const [[row], badgeRows] = await readAll(db, [
+    () =>
+      db
+        .select({
+          user: users,
+          settings: userSettings,
+          stats: userStats,
+          isPremium: activeEntitlementExists(userId, now),
+        })
+        .from(users)
+        .leftJoin(userSettings, eq(userSettings.userId, users.id))
+        .leftJoin(userStats, eq(userStats.userId, users.id))
+        .where(eq(users.id, userId))
+        .limit(1),
+    () =>
+      db
+        .select({ badgeId: userBadges.badgeId })
+        .from(userBadges)
+        .where(eq(userBadges.userId, userId))
+        .orderBy(asc(userBadges.unlockedAt), asc(userBadges.badgeId)),
   ]);
   if (!row) return null;
   return {
