@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { DestinationStream } from 'pino';
 import type { Env } from './config/env.js';
 import { type Database, type Db, openPglite, openPostgres } from './db/client.js';
+import { type AiProviders, createAiProviders } from './integrations/ai/index.js';
 import { createMailer, type Mailer, type MailerOverrides } from './integrations/mailer/index.js';
 import {
   createTutorDataSource,
@@ -51,6 +52,8 @@ export interface Deps {
   eventWriter: EventWriter;
   /** The safe outbound fetcher behind tutorData.* (allowlist, public addresses only, size and time caps). */
   tutorDataSource: TutorDataSource;
+  /** OpenAI-compatible chat, speech-to-text and image providers; null where none is configured. */
+  ai: AiProviders;
   clock: () => Date;
   version: string;
   /** Flipped when shutdown starts, so readiness fails and load balancers drain this instance. */
@@ -140,6 +143,7 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
       },
     ),
     tutorDataSource: createTutorDataSource({ log, env }, overrides.tutorData),
+    ai: createAiProviders({ env, log, metrics: metrics.outbound }),
     clock,
     version: APP_VERSION,
     lifecycle: { shuttingDown: false },

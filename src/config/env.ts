@@ -18,6 +18,10 @@ const postgresUrl = z
   .string()
   .url()
   .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL');
+const httpUrl = z
+  .string()
+  .url()
+  .refine((value) => /^https?:\/\//.test(value), 'must be an http:// or https:// URL');
 const redisUrl = z
   .string()
   .url()
@@ -188,6 +192,25 @@ const envSchema = z.object({
   TUTOR_DATA_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(30_000).default(10_000),
   TUTOR_DATA_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   TUTOR_DATA_CACHE_MAX_MB: z.coerce.number().int().min(1).max(1_024).default(64),
+
+  AI_BASE_URL: httpUrl.optional(),
+  AI_API_KEY: z.string().min(1).max(500).optional(),
+  AI_MODEL: z.string().min(1).max(200).default('gpt-4o-mini'),
+  STT_BASE_URL: httpUrl.optional(),
+  STT_API_KEY: z.string().min(1).max(500).optional(),
+  STT_MODEL: z.string().min(1).max(200).default('whisper-1'),
+  IMAGES_BASE_URL: httpUrl.optional(),
+  IMAGES_API_KEY: z.string().min(1).max(500).optional(),
+  IMAGES_MODEL: z.string().min(1).max(200).default('gpt-image-1'),
+  AI_ATTEMPT_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(15_000),
+  AI_DEADLINE_MS: z.coerce.number().int().min(100).max(30_000).default(30_000),
+  AI_RETRIES: z.coerce.number().int().min(0).max(5).default(3),
+  AI_BACKOFF_INITIAL_MS: z.coerce.number().int().min(1).max(10_000).default(250),
+  AI_BACKOFF_MAX_MS: z.coerce.number().int().min(1).max(30_000).default(4_000),
+  AI_BREAKER_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  AI_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  AI_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(100),
+  AI_MAX_QUEUED: z.coerce.number().int().min(0).max(100_000).default(200),
 });
 
 type ParsedEnv = z.infer<typeof envSchema>;
@@ -214,6 +237,9 @@ export const SECRET_ENV_KEYS = [
   'REDIS_URL',
   'SMTP_URL',
   'REVENUECAT_WEBHOOK_SECRET',
+  'AI_API_KEY',
+  'STT_API_KEY',
+  'IMAGES_API_KEY',
 ] as const;
 
 /** Thrown for invalid configuration; its message is one line naming the variable and the problem. */

@@ -80,6 +80,9 @@ beforeAll(async () => {
     METRICS_TOKEN,
     SMTP_URL: `smtp://mailer:${SMTP_PASSWORD}@127.0.0.1:1`,
     REVENUECAT_WEBHOOK_SECRET: REVENUECAT_SECRET,
+    AI_API_KEY: 'sk-ai-canary-4f9d0c2e7b1a58e3',
+    STT_API_KEY: 'sk-stt-canary-9a1b7e3c5d2f04a6',
+    IMAGES_API_KEY: 'sk-images-canary-2c8e6a4b0d1f97e5',
     DATABASE_URL: await withPasswordIfAccepted(inject('databaseUrl'), DATABASE_PASSWORD, postgresAccepts),
     REDIS_URL: await withPasswordIfAccepted(inject('redisUrl'), REDIS_PASSWORD, redisAccepts),
   };

@@ -9,6 +9,15 @@ export interface PoolStats {
   max: number;
 }
 
+/** Calls to outside services (AI, speech-to-text, images), labelled by provider from a closed list. */
+export interface OutboundMetrics {
+  calls: Counter<'provider' | 'operation' | 'outcome'>;
+  duration: Histogram<'provider' | 'operation'>;
+  retries: Counter<'provider'>;
+  /** 0 closed, 1 half-open, 2 open, 3 isolated. */
+  circuitState: Gauge<'provider'>;
+}
+
 export interface Metrics {
   registry: Registry;
   /** Per-request duration, count and in-flight gauge, recorded by the HTTP edge. */
@@ -20,6 +29,7 @@ export interface Metrics {
   mailMessages: Counter<'outcome'>;
   /** tutorData fetches: cache_hit, fetched, invalid, or the fetcher's failure kind. */
   tutorDataFetches: Counter<'outcome'>;
+  outbound: OutboundMetrics;
 }
 
 /**
@@ -65,6 +75,33 @@ export function createMetrics(poolStats: () => PoolStats): Metrics {
       labelNames: ['outcome'],
       registers: [registry],
     }),
+    outbound: {
+      calls: new Counter({
+        name: 'outbound_calls_total',
+        help: 'Calls to outside services by provider, operation and outcome (success, timeout, circuit_open…)',
+        labelNames: ['provider', 'operation', 'outcome'],
+        registers: [registry],
+      }),
+      duration: new Histogram({
+        name: 'outbound_call_duration_seconds',
+        help: 'Duration of calls to outside services, retries and backoff included',
+        labelNames: ['provider', 'operation'],
+        buckets,
+        registers: [registry],
+      }),
+      retries: new Counter({
+        name: 'outbound_retries_total',
+        help: 'Attempts repeated after a retryable failure, by provider',
+        labelNames: ['provider'],
+        registers: [registry],
+      }),
+      circuitState: new Gauge({
+        name: 'outbound_circuit_state',
+        help: 'Circuit breaker state by provider: 0 closed, 1 half-open, 2 open, 3 isolated',
+        labelNames: ['provider'],
+        registers: [registry],
+      }),
+    },
   };
   for (const outcome of ['sent', 'failed', 'abandoned']) metrics.mailMessages.inc({ outcome }, 0);
 

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import type { Env } from '../../config/env.js';
 import type { Database, Db } from '../../db/client.js';
 import { countPendingMigrations } from '../../db/migrate.js';
+import { type AiProviders, providerHealth } from '../../integrations/ai/index.js';
 import { DEFAULT_RETRY_AFTER_SECONDS } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import type { KeyValueStore } from '../../lib/store/types.js';
@@ -36,6 +37,7 @@ export interface HealthDeps {
   env: Pick<Env, 'NODE_ENV'>;
   version: string;
   lifecycle: { shuttingDown: boolean };
+  ai: AiProviders;
 }
 
 export function createHealthRoutes(deps: HealthDeps) {
@@ -72,9 +74,14 @@ export function createHealthRoutes(deps: HealthDeps) {
     })
     .get('/', () => {
       const memory = process.memoryUsage();
+      const providers = providerHealth(deps.ai);
+      // An open breaker degrades the AI features only: readiness stays up, the rest of the API serves.
+      const degraded = Object.values(providers).some(
+        (provider) => 'circuit' in provider && provider.circuit !== 'closed',
+      );
       const toMb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
       return respondJson({
-        status: 'ok',
+        status: degraded ? 'degraded' : 'ok',
         timestamp: new Date().toISOString(),
         version: deps.version,
         env: deps.env.NODE_ENV,
@@ -91,6 +98,7 @@ export function createHealthRoutes(deps: HealthDeps) {
           max: delayMs(loopDelay.max),
         },
         pool: deps.database.poolStats(),
+        providers,
       });
     });
 }
