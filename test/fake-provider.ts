@@ -208,7 +208,7 @@ async function record(request: IncomingMessage, body: Buffer, at: number): Promi
     recorded.fields = {};
     recorded.files = [];
     for (const [field, value] of form.entries()) {
-      if (typeof value === 'string') (recorded.fields[field] ??= []).push(value);
+      if (typeof value === 'string') recorded.fields[field] = [...(recorded.fields[field] ?? []), value];
       else recorded.files.push({ field, name: value.name, type: value.type, size: value.size });
     }
   }
