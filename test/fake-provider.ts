@@ -44,7 +44,7 @@ export interface FakeProvider {
   transcript: { text: string; language?: string; words?: { word: string; start: number; end: number }[] };
   /** Pause between streamed chunks. */
   chunkDelayMs: number;
-  /** Forgets recorded requests and queued behaviours. */
+  /** Forgets recorded requests and queued behaviours, and answers as it did when it started. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -52,6 +52,12 @@ export interface FakeProvider {
 /** 1×1 transparent PNG. */
 export const TINY_PNG_BASE64 =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+
+const defaults = () => ({
+  reply: (_request: RecordedRequest) => '¡Hola! ¿Cómo estás?',
+  transcript: { text: 'hola buenos días', language: 'es' } as FakeProvider['transcript'],
+  chunkDelayMs: 5,
+});
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -68,13 +74,12 @@ export async function startFakeProvider(options: { keepRequests?: boolean } = {}
     setDefault: (behaviour) => {
       fallback = behaviour;
     },
-    reply: () => '¡Hola! ¿Cómo estás?',
-    transcript: { text: 'hola buenos días', language: 'es' },
-    chunkDelayMs: 5,
+    ...defaults(),
     reset() {
       fake.requests.length = 0;
       pending.length = 0;
       fallback = { kind: 'ok' };
+      Object.assign(fake, defaults());
     },
     close: async () => {
       for (const socket of sockets) socket.destroy();

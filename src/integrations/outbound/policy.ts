@@ -129,7 +129,9 @@ export function createOutboundPolicy(options: OutboundPolicyOptions): OutboundPo
     halfOpenAfter: halfOpenAfterMs,
   });
   const gate = bulkhead(options.bulkhead.maxConcurrent, options.bulkhead.maxQueued);
-  const attemptTimeout = timeout(attemptTimeoutMs, TimeoutStrategy.Aggressive);
+  // Not aborted on return: a streamed answer is still being read after the call returned its response.
+  const untilReturn = { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false } as const;
+  const attemptTimeout = timeout(attemptTimeoutMs, untilReturn);
   let openedAt = 0;
 
   const showState = () =>
@@ -214,7 +216,7 @@ export function createOutboundPolicy(options: OutboundPolicyOptions): OutboundPo
           'outbound retry',
         );
       });
-      const deadline = timeout(deadlineMs, TimeoutStrategy.Aggressive);
+      const deadline = timeout(deadlineMs, untilReturn);
       let deadlinePassed = false;
       deadline.onTimeout(() => {
         deadlinePassed = true;
