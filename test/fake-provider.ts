@@ -61,7 +61,19 @@ const defaults = () => ({
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function startFakeProvider(options: { keepRequests?: boolean } = {}): Promise<FakeProvider> {
+export interface FakeProviderOptions {
+  /** Keep every request in `requests` (default true; a benchmark turns it off). */
+  keepRequests?: boolean;
+  /** Default: any free port. */
+  port?: number;
+  /**
+   * Serve `GET /health` and `POST /control` (a JSON `FakeBehaviour` becomes the default), so that another
+   * process (a benchmark) can change how the provider behaves.
+   */
+  control?: boolean;
+}
+
+export async function startFakeProvider(options: FakeProviderOptions = {}): Promise<FakeProvider> {
   const keepRequests = options.keepRequests ?? true;
   const sockets = new Set<Socket>();
   const pending: FakeBehaviour[] = [];
@@ -98,6 +110,11 @@ export async function startFakeProvider(options: { keepRequests?: boolean } = {}
   async function handle(request: IncomingMessage, response: ServerResponse) {
     const at = performance.now();
     const body = await readBody(request);
+    if (options.control && request.url === '/health') return sendJson(response, { ok: true });
+    if (options.control && request.url === '/control') {
+      fallback = JSON.parse(body.toString('utf8')) as FakeBehaviour;
+      return sendJson(response, { ok: true });
+    }
     const recorded = await record(request, body, at);
     if (keepRequests) fake.requests.push(recorded);
     const behaviour = pending.shift() ?? fallback;
@@ -177,7 +194,7 @@ export async function startFakeProvider(options: { keepRequests?: boolean } = {}
     response.end();
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   (fake as { url: string }).url = `http://127.0.0.1:${port}/v1`;
   return fake;
