@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { closedLoop, type Measurement, printTable, startProcess, trpcCall } from './lib.js';
+import { closedLoop, type Measurement, printTable, productionEnv, startProcess, trpcCall } from './lib.js';
 
 /**
  * `npm run bench:ai`: the AI tutor's chat against the fake provider (bench/fake-provider.ts, in a process
@@ -35,13 +35,7 @@ const provider = await startProcess(
 const server = await startProcess(
   'src/main.ts',
   {
-    NODE_ENV: 'production',
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
-    JWT_SECRET: 'bench-only-secret-0123456789-abcdefghij',
-    CORS_ORIGINS: 'https://bench.invalid',
-    TRUSTED_PROXIES: 'loopback',
+    ...productionEnv(databaseUrl, redisUrl),
     DATABASE_POOL_MAX: String(Math.min(50, Math.max(10, connections / 2))),
     AI_BASE_URL: `${provider.url}/v1`,
     AI_API_KEY: 'sk-bench-not-a-real-key',

@@ -1,7 +1,15 @@
 import { availableParallelism } from 'node:os';
 import pg from 'pg';
 import { RATE_LIMIT_POLICIES } from '../src/lib/rate-limit/policies.js';
-import { closedLoop, type Measurement, printTable, startProcess, trpcBatch, trpcCall } from './lib.js';
+import {
+  closedLoop,
+  type Measurement,
+  printTable,
+  productionEnv,
+  startProcess,
+  trpcBatch,
+  trpcCall,
+} from './lib.js';
 
 /**
  * `npm run bench:learning`: the learning domain at a million learners, on real PostgreSQL and Redis
@@ -74,13 +82,7 @@ async function seedLearners(): Promise<void> {
 const server = await startProcess(
   'src/main.ts',
   {
-    NODE_ENV: 'production',
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
-    JWT_SECRET: 'bench-only-secret-0123456789-abcdefghij',
-    CORS_ORIGINS: 'https://bench.invalid',
-    TRUSTED_PROXIES: 'loopback',
+    ...productionEnv(databaseUrl, redisUrl),
     DATABASE_POOL_MAX: String(Math.max(10, connections)),
     // The whole-response cache would answer the public reads from memory: measure the service behind it.
     RESPONSE_CACHE_SECONDS: '0',

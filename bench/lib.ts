@@ -7,6 +7,23 @@ import WebSocket from 'ws';
 
 export const root = path.resolve(import.meta.dirname, '..');
 
+/**
+ * The service's environment for a benchmark on real PostgreSQL and Redis: production settings (which
+ * refuse to start without a JWT secret and CORS origins; their values only matter to later features),
+ * clients recognised by X-Forwarded-For from the load generator on loopback.
+ */
+export function productionEnv(databaseUrl: string, redisUrl: string): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    JWT_SECRET: 'bench-only-secret-0123456789-abcdefghij',
+    CORS_ORIGINS: 'https://bench.invalid',
+    TRUSTED_PROXIES: 'loopback',
+  };
+}
+
 export interface Started {
   url: string;
   /** CPU time (user + system) the server process has used so far, in seconds; undefined off Linux. */

@@ -36,7 +36,11 @@ export async function upstreamErrorOf(response: Response): Promise<UpstreamHttpE
   return new UpstreamHttpError(response.status, parseRetryAfter(response.headers.get('retry-after')));
 }
 
-const NETWORK_CODES = new Set([
+/**
+ * Socket and fetch error codes of a connection that failed or broke: worth another attempt. Not ENOTFOUND:
+ * a name that does not exist will not exist on retry either.
+ */
+export const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
   'EPIPE',
@@ -44,7 +48,6 @@ const NETWORK_CODES = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
   'EAI_AGAIN',
-  'ENOTFOUND',
   'ECONNABORTED',
   'UND_ERR_SOCKET',
   'UND_ERR_CONNECT_TIMEOUT',
@@ -57,6 +60,6 @@ const NETWORK_CODES = new Set([
 export function isNetworkError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code ?? (error.cause as { code?: unknown } | undefined)?.code;
-  if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
+  if (typeof code === 'string' && NETWORK_ERROR_CODES.has(code)) return true;
   return error instanceof TypeError && /fetch failed|terminated|other side closed/i.test(error.message);
 }

@@ -15,6 +15,7 @@ import {
 } from 'cockatiel';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from '../../lib/logger.js';
+import { NETWORK_ERROR_CODES } from '../outbound/errors.js';
 import { type AddressPolicy, publicAddressesOnly } from './address-policy.js';
 import { type HopResult, type PinnedTarget, requestOnce } from './http-request.js';
 import type { FetchFailure, FetchOutcome, TutorDataSource, TutorFetchRequest } from './types.js';
@@ -50,16 +51,6 @@ export interface TutorDataClientOptions {
   breaker?: { consecutiveFailures: number; halfOpenAfterMs: number };
 }
 
-const RETRYABLE_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EAI_AGAIN',
-  'ECONNABORTED',
-]);
 const HARD_TIMEOUT_CAP_MS = 30_000;
 
 export const systemResolver: ResolveHost = async (host) =>
@@ -263,7 +254,7 @@ function isServerError(result: unknown): boolean {
 }
 
 function isRetryable(error: Error): boolean {
-  return !isCancellation(error) && RETRYABLE_CODES.has((error as NodeJS.ErrnoException).code ?? '');
+  return !isCancellation(error) && NETWORK_ERROR_CODES.has((error as NodeJS.ErrnoException).code ?? '');
 }
 
 /**
