@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeProvider, startFakeProvider, TINY_PNG_BASE64 } from '../../../test/fake-provider.js';
-import { createTestApp } from '../../../test/harness.js';
+import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { clientsFor, rejectionOf } from '../../../test/outbound.js';
 
 let fake: FakeProvider;
@@ -173,42 +173,43 @@ describe('images', () => {
 });
 
 describe('the providers in /api/health', () => {
-  it('shows each provider; an open breaker degrades the report while readiness stays up', async () => {
-    fake.setDefault({ kind: 'status', status: 500 });
-    const t = await createTestApp({
+  let t: TestApp;
+  let bare: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({
       env: { AI_BASE_URL: fake.url, AI_RETRIES: '0', AI_BREAKER_FAILURES: '1', AI_MODEL: 'tutor-model' },
     });
-    try {
-      const before = (await (await t.request('/api/health')).json()) as Record<string, unknown>;
-      expect(before.status).toBe('ok');
-      expect(before.providers).toEqual({
-        llm: { configured: true, model: 'tutor-model', circuit: 'closed' },
-        stt: { configured: true, model: 'whisper-1', circuit: 'closed' },
-        images: { configured: true, model: 'gpt-image-1', circuit: 'closed' },
-      });
+    bare = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+    await bare.close();
+  });
 
-      await rejectionOf(t.deps.ai.llm!.complete({ messages: [{ role: 'user', content: 'x' }] }));
-      const after = (await (await t.request('/api/health')).json()) as Record<string, unknown>;
-      expect(after.status).toBe('degraded');
-      expect(after.providers).toMatchObject({ llm: { circuit: 'open' }, stt: { circuit: 'closed' } });
-      expect((await t.request('/api/health/ready')).status).toBe(200);
-    } finally {
-      await t.close();
-    }
+  it('shows each provider; an open breaker degrades the report while readiness stays up', async () => {
+    fake.setDefault({ kind: 'status', status: 500 });
+    const before = (await (await t.request('/api/health')).json()) as Record<string, unknown>;
+    expect(before.status).toBe('ok');
+    expect(before.providers).toEqual({
+      llm: { configured: true, model: 'tutor-model', circuit: 'closed' },
+      stt: { configured: true, model: 'whisper-1', circuit: 'closed' },
+      images: { configured: true, model: 'gpt-image-1', circuit: 'closed' },
+    });
+
+    await rejectionOf(t.deps.ai.llm!.complete({ messages: [{ role: 'user', content: 'x' }] }));
+    const after = (await (await t.request('/api/health')).json()) as Record<string, unknown>;
+    expect(after.status).toBe('degraded');
+    expect(after.providers).toMatchObject({ llm: { circuit: 'open' }, stt: { circuit: 'closed' } });
+    expect((await t.request('/api/health/ready')).status).toBe(200);
   });
 
   it('says so when no provider is configured', async () => {
-    const t = await createTestApp();
-    try {
-      const report = (await (await t.request('/api/health')).json()) as Record<string, unknown>;
-      expect(report.status).toBe('ok');
-      expect(report.providers).toEqual({
-        llm: { configured: false },
-        stt: { configured: false },
-        images: { configured: false },
-      });
-    } finally {
-      await t.close();
-    }
+    const report = (await (await bare.request('/api/health')).json()) as Record<string, unknown>;
+    expect(report.status).toBe('ok');
+    expect(report.providers).toEqual({
+      llm: { configured: false },
+      stt: { configured: false },
+      images: { configured: false },
+    });
   });
 });
