@@ -23,6 +23,7 @@ import { createRedisStore } from './lib/store/redis-store.js';
 import type { KeyValueStore, PubSub, RankingStore, SharedStore } from './lib/store/types.js';
 import { createEventWriter, type EventWriter } from './modules/analytics/writer.js';
 import { createKeyRing, type KeyRing } from './modules/auth/tokens.js';
+import { type ClientLogPruner, createClientLogPruner } from './modules/client-logs/pruner.js';
 
 export const APP_VERSION: string = (
   JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }
@@ -51,6 +52,8 @@ export interface Deps {
   eventWriter: EventWriter;
   /** The safe outbound fetcher behind tutorData.* (allowlist, public addresses only, size and time caps). */
   tutorDataSource: TutorDataSource;
+  /** Deletes client logs past their retention, on a schedule: started by the service, stopped on close. */
+  clientLogPruner: ClientLogPruner;
   clock: () => Date;
   version: string;
   /** Flipped when shutdown starts, so readiness fails and load balancers drain this instance. */
@@ -140,6 +143,7 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
       },
     ),
     tutorDataSource: createTutorDataSource({ log, env }, overrides.tutorData),
+    clientLogPruner: createClientLogPruner({ db: database.db, kv: store.kv, log, env, clock }),
     clock,
     version: APP_VERSION,
     lifecycle: { shuttingDown: false },
@@ -172,7 +176,7 @@ function withOverrides(base: PolicyOverrides, overrides: PolicyOverrides = {}): 
  * the caller.
  */
 export async function closeDeps(deps: Deps, options: { keepDatabase?: boolean } = {}): Promise<void> {
-  await Promise.all([deps.eventWriter.stop(), deps.mailer.stop()]);
+  await Promise.all([deps.eventWriter.stop(), deps.mailer.stop(), deps.clientLogPruner.stop()]);
   const results = await Promise.allSettled([
     deps.store.close(),
     options.keepDatabase ? Promise.resolve() : deps.database.close(),
