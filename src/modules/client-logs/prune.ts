@@ -9,6 +9,8 @@ export interface PruneOptions {
   maxBatchesPerLevel?: number;
   /** Prefix of the lease key in the shared store. Default `client-logs:prune`. */
   leaseKey?: string;
+  /** Length of a pruning period, the lease's life. Default CLIENT_LOG_PRUNE_INTERVAL_MINUTES (60 when 0). */
+  periodMs?: number;
 }
 
 export interface PruneResult {
@@ -33,7 +35,7 @@ export async function pruneClientLogs(
 ): Promise<PruneResult> {
   const batchSize = options.batchSize ?? 1_000;
   const maxBatches = options.maxBatchesPerLevel ?? 100;
-  const periodMs = (deps.env.CLIENT_LOG_PRUNE_INTERVAL_MINUTES || 60) * 60_000;
+  const periodMs = options.periodMs ?? (deps.env.CLIENT_LOG_PRUNE_INTERVAL_MINUTES || 60) * 60_000;
   const period = Math.floor(now.getTime() / periodMs);
   const deleted = Object.fromEntries(CLIENT_LOG_LEVELS.map((level) => [level, 0])) as Record<
     ClientLogLevel,

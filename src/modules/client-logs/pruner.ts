@@ -32,7 +32,7 @@ export function createClientLogPruner(
 
   const tick = () => {
     if (running) return;
-    running = pruneClientLogs({ ...deps, log }, deps.clock(), pruneOptions)
+    running = pruneClientLogs({ ...deps, log }, deps.clock(), { periodMs: intervalMs, ...pruneOptions })
       .then(
         () => undefined,
         (error: unknown) => log.warn({ err: loggableError(error) }, 'client log pruning failed; retrying next period'),
