@@ -99,9 +99,9 @@ describe('parseEnv', () => {
       fatal: 90,
       security: 90,
     });
-    expect(parseEnv({ CLIENT_LOG_RETENTION_DAYS: 'debug:3, security:365' }).CLIENT_LOG_RETENTION_DAYS).toMatchObject(
-      { debug: 3, security: 365, info: 30 },
-    );
+    expect(
+      parseEnv({ CLIENT_LOG_RETENTION_DAYS: 'debug:3, security:365' }).CLIENT_LOG_RETENTION_DAYS,
+    ).toMatchObject({ debug: 3, security: 365, info: 30 });
     for (const bad of ['debug', 'verbose:3', 'debug:0', 'debug:3.5', 'debug:x', 'debug:3:4']) {
       expect(configError({ CLIENT_LOG_RETENTION_DAYS: bad })).toMatch(
         /^Invalid configuration: CLIENT_LOG_RETENTION_DAYS /,

@@ -102,9 +102,19 @@ const retentionDays = commaList
   .transform((entries) => entries.map((entry) => entry.split(':').map((part) => part.trim())))
   .pipe(
     z.array(
-      z.tuple([z.enum(CLIENT_LOG_LEVELS), z.string().regex(/^\d{1,4}$/).transform(Number).pipe(z.number().min(1).max(3_650))], {
-        error: `each entry must be level:days, level one of ${CLIENT_LOG_LEVELS.join(', ')}, days 1-3650`,
-      }),
+      z.tuple(
+        [
+          z.enum(CLIENT_LOG_LEVELS),
+          z
+            .string()
+            .regex(/^\d{1,4}$/)
+            .transform(Number)
+            .pipe(z.number().min(1).max(3_650)),
+        ],
+        {
+          error: `each entry must be level:days, level one of ${CLIENT_LOG_LEVELS.join(', ')}, days 1-3650`,
+        },
+      ),
     ),
   )
   .transform(

@@ -254,12 +254,18 @@ const webhooksAndScrapes = scenario('refuses webhooks and scrapes without the ri
       cat: 'auth',
       evt: 'login_failed',
       msg: `login failed password=${alice.password} with ${alice.accessToken}`,
-      data: { authorization: alice.authorization, refreshToken: alice.refreshToken, note: alice.authorization },
+      data: {
+        authorization: alice.authorization,
+        refreshToken: alice.refreshToken,
+        note: alice.authorization,
+      },
     },
   ];
   const ts = new Date().toISOString();
   const batch = (key: string) => {
-    const hmac = createHmac('sha256', key).update(JSON.stringify({ items: logs, ts })).digest('hex');
+    const hmac = createHmac('sha256', key)
+      .update(JSON.stringify({ items: logs, ts }))
+      .digest('hex');
     return send(t, 'client logs', '/api/ingest/logs', {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: alice.authorization },

@@ -27,7 +27,13 @@ export interface Metrics {
 }
 
 /** Why a client log batch was refused: the bounded label values of `client_log_batches_rejected_total`. */
-export const CLIENT_LOG_REJECTIONS = ['invalid', 'clock_skew', 'signature', 'too_large', 'rate_limited'] as const;
+export const CLIENT_LOG_REJECTIONS = [
+  'invalid',
+  'clock_skew',
+  'signature',
+  'too_large',
+  'rate_limited',
+] as const;
 export type ClientLogRejection = (typeof CLIENT_LOG_REJECTIONS)[number];
 
 /**

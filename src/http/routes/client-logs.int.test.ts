@@ -32,7 +32,9 @@ const entry = (cat: string, extra: Entry = {}): Entry => ({
 
 /** HMAC-SHA256 hex of the contract's signed value, computed here independently of the service. */
 const hmacOf = (logs: unknown, ts: string, key = KEY) =>
-  createHmac('sha256', key).update(JSON.stringify({ items: logs, ts })).digest('hex');
+  createHmac('sha256', key)
+    .update(JSON.stringify({ items: logs, ts }))
+    .digest('hex');
 
 function post(app: TestApp, body: unknown, headers: Record<string, string> = {}) {
   return app.request(PATH, {
@@ -111,9 +113,7 @@ describe('POST /api/ingest/logs: storing', () => {
 
     const lines = signed.logs.withRequestId(requestId).filter((line) => line.evt === 'client_log');
     const levelOf = (evt: string, lvl: string) =>
-      lines.find(
-        (line) => (line.client as Entry).evt === evt && (line.client as Entry).lvl === lvl,
-      )?.level;
+      lines.find((line) => (line.client as Entry).evt === evt && (line.client as Entry).lvl === lvl)?.level;
     expect(levelOf('screen_view', 'NOTICE')).toBe('info');
     expect(levelOf('screen_view', 'FATAL')).toBe('fatal');
     // TRACE goes out at debug, below the test's LOG_LEVEL (info).
@@ -175,7 +175,8 @@ describe('POST /api/ingest/logs: storing', () => {
     const logged = unsigned.logs.withRequestId(response.headers.get('x-correlation-id')!);
     expect(logged.some((line) => line.evt === 'client_log')).toBe(true);
     const text = JSON.stringify(logged);
-    for (const secret of [email, 'Hunter-2-secret', jwt, 'opaque-value-123']) expect(text).not.toContain(secret);
+    for (const secret of [email, 'Hunter-2-secret', jwt, 'opaque-value-123'])
+      expect(text).not.toContain(secret);
   });
 });
 
@@ -219,7 +220,10 @@ describe('POST /api/ingest/logs: refusals', () => {
 
   it('answers 413 past the body limit, declared or streamed, before storing anything', async () => {
     const cat = unique('cat');
-    const body = JSON.stringify({ logs: [entry(cat, { msg: 'x'.repeat(3_000) })], padding: 'x'.repeat(100_000) });
+    const body = JSON.stringify({
+      logs: [entry(cat, { msg: 'x'.repeat(3_000) })],
+      padding: 'x'.repeat(100_000),
+    });
     const before = await counter(unsigned, 'client_log_batches_rejected_total', { reason: 'too_large' });
     const declared = await post(unsigned, body, { 'content-length': String(Buffer.byteLength(body)) });
     expect(declared.status).toBe(413);
@@ -269,7 +273,10 @@ describe('POST /api/ingest/logs: refusals', () => {
     const attempts = [
       post(signed, { logs }),
       sendSigned(signed, logs, { key: `${KEY}x` }),
-      post(signed, { logs: [entry(cat, { msg: 'changed' })], sig: { hmac: hmacOf(logs, ts), algo: 'HMAC-SHA256', ts } }),
+      post(signed, {
+        logs: [entry(cat, { msg: 'changed' })],
+        sig: { hmac: hmacOf(logs, ts), algo: 'HMAC-SHA256', ts },
+      }),
       post(signed, { logs, sig: { hmac: hmacOf(logs, ts).slice(0, 63), algo: 'HMAC-SHA256', ts } }),
     ];
     for (const response of await Promise.all(attempts)) {

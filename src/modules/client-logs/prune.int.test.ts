@@ -73,14 +73,20 @@ describe('pruneClientLogs', () => {
       ['debug', 2],
       ['warn', 100],
     ]);
-    const env = { ...t.deps.env, CLIENT_LOG_RETENTION_DAYS: { ...t.deps.env.CLIENT_LOG_RETENTION_DAYS, debug: 3, warn: 365 } };
+    const env = {
+      ...t.deps.env,
+      CLIENT_LOG_RETENTION_DAYS: { ...t.deps.env.CLIENT_LOG_RETENTION_DAYS, debug: 3, warn: 365 },
+    };
     await pruneClientLogs({ ...t.deps, env }, now, { leaseKey: unique('lease') });
     expect(await remaining(category)).toEqual(['debug-2-1', 'warn-100-2']);
   });
 
   it('deletes in statements of at most batchSize rows, and leaves the rest past maxBatchesPerLevel', async () => {
     const now = new Date();
-    const category = await seed(now, Array.from({ length: 5 }, () => ['fatal', 120] as [ClientLogLevel, number]));
+    const category = await seed(
+      now,
+      Array.from({ length: 5 }, () => ['fatal', 120] as [ClientLogLevel, number]),
+    );
     const first = await pruneClientLogs(t.deps, now, {
       leaseKey: unique('lease'),
       batchSize: 2,

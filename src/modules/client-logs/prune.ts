@@ -56,6 +56,7 @@ export async function pruneClientLogs(
     }
   }
   const total = Object.values(deleted).reduce((sum, count) => sum + count, 0);
-  if (total > 0) deps.log.info({ evt: 'client_logs_pruned', deleted, batches }, `pruned ${total} client logs`);
+  if (total > 0)
+    deps.log.info({ evt: 'client_logs_pruned', deleted, batches }, `pruned ${total} client logs`);
   return { ran: true, deleted, batches };
 }

@@ -35,7 +35,8 @@ export function createClientLogPruner(
     running = pruneClientLogs({ ...deps, log }, deps.clock(), { periodMs: intervalMs, ...pruneOptions })
       .then(
         () => undefined,
-        (error: unknown) => log.warn({ err: loggableError(error) }, 'client log pruning failed; retrying next period'),
+        (error: unknown) =>
+          log.warn({ err: loggableError(error) }, 'client log pruning failed; retrying next period'),
       )
       .finally(() => {
         running = undefined;

@@ -49,8 +49,16 @@ describe('redactJson', () => {
   });
 
   it('knows credential names however they are written', () => {
-    for (const key of ['password', 'Authorization', 'refresh_token', 'googleIdToken', 'client-secret', 'HMAC'])
+    for (const key of [
+      'password',
+      'Authorization',
+      'refresh_token',
+      'googleIdToken',
+      'client-secret',
+      'HMAC',
+    ])
       expect(isSecretKey(key), key).toBe(true);
-    for (const key of ['tokenCount', 'screen', 'passwordStrengthShown', 'level']) expect(isSecretKey(key), key).toBe(false);
+    for (const key of ['tokenCount', 'screen', 'passwordStrengthShown', 'level'])
+      expect(isSecretKey(key), key).toBe(false);
   });
 });

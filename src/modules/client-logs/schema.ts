@@ -92,7 +92,10 @@ export const logEnvelope = z.object({
     })
     .partial()
     .optional(),
-  user: z.object({ sub: short(128), role: short(32), tier: short(32), cohort: short(64) }).partial().optional(),
+  user: z
+    .object({ sub: short(128), role: short(32), tier: short(32), cohort: short(64) })
+    .partial()
+    .optional(),
   req: z
     .object({
       method: short(16),

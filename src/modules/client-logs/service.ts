@@ -5,8 +5,8 @@ import { AppError, toFieldIssues } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import type { ClientLogRejection, Metrics } from '../../lib/metrics.js';
 import type { KeyValueStore } from '../../lib/store/types.js';
-import { insertClientLogs } from './repo.js';
 import { redactJson, redactText } from './redact.js';
+import { insertClientLogs } from './repo.js';
 import { jsonDepth, type LogEnvelope, logBatch, MAX_BODY_DEPTH, MAX_MESSAGE_LENGTH } from './schema.js';
 import { signedPayload, verifySignature } from './signature.js';
 
@@ -15,7 +15,10 @@ export interface ClientLogDeps {
   db: Db;
   kv: KeyValueStore;
   log: Logger;
-  env: Pick<Env, 'LOG_INGEST_SIGNING_KEY' | 'CLIENT_LOG_RETENTION_DAYS' | 'CLIENT_LOG_PRUNE_INTERVAL_MINUTES'>;
+  env: Pick<
+    Env,
+    'LOG_INGEST_SIGNING_KEY' | 'CLIENT_LOG_RETENTION_DAYS' | 'CLIENT_LOG_PRUNE_INTERVAL_MINUTES'
+  >;
   metrics: Pick<Metrics, 'clientLogsIngested' | 'clientLogBatchesRejected'>;
   clock: () => Date;
 }
