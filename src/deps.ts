@@ -24,6 +24,7 @@ import { createRedisStore } from './lib/store/redis-store.js';
 import type { KeyValueStore, PubSub, RankingStore, SharedStore } from './lib/store/types.js';
 import { createEventWriter, type EventWriter } from './modules/analytics/writer.js';
 import { createKeyRing, type KeyRing } from './modules/auth/tokens.js';
+import { type ClientLogPruner, createClientLogPruner } from './modules/client-logs/pruner.js';
 
 export const APP_VERSION: string = (
   JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }
@@ -54,6 +55,8 @@ export interface Deps {
   tutorDataSource: TutorDataSource;
   /** OpenAI-compatible chat, speech-to-text and image providers; null where none is configured. */
   ai: AiProviders;
+  /** Deletes client logs past their retention, on a schedule: started by the service, stopped on close. */
+  clientLogPruner: ClientLogPruner;
   clock: () => Date;
   version: string;
   /** Flipped when shutdown starts, so readiness fails and load balancers drain this instance. */
@@ -144,6 +147,7 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
     ),
     tutorDataSource: createTutorDataSource({ log, env }, overrides.tutorData),
     ai: createAiProviders({ env, log, metrics: metrics.outbound }),
+    clientLogPruner: createClientLogPruner({ db: database.db, kv: store.kv, log, env, clock }),
     clock,
     version: APP_VERSION,
     lifecycle: { shuttingDown: false },
@@ -176,7 +180,7 @@ function withOverrides(base: PolicyOverrides, overrides: PolicyOverrides = {}): 
  * the caller.
  */
 export async function closeDeps(deps: Deps, options: { keepDatabase?: boolean } = {}): Promise<void> {
-  await Promise.all([deps.eventWriter.stop(), deps.mailer.stop()]);
+  await Promise.all([deps.eventWriter.stop(), deps.mailer.stop(), deps.clientLogPruner.stop()]);
   const results = await Promise.allSettled([
     deps.store.close(),
     options.keepDatabase ? Promise.resolve() : deps.database.close(),

@@ -88,6 +88,34 @@ describe('parseEnv', () => {
     );
   });
 
+  it('reads client log retention per level over the contract defaults, and refuses anything else', () => {
+    expect(parseEnv({}).CLIENT_LOG_RETENTION_DAYS).toEqual({
+      trace: 1,
+      debug: 7,
+      info: 30,
+      notice: 30,
+      warn: 90,
+      error: 90,
+      fatal: 90,
+      security: 90,
+    });
+    expect(
+      parseEnv({ CLIENT_LOG_RETENTION_DAYS: 'debug:3, security:365' }).CLIENT_LOG_RETENTION_DAYS,
+    ).toMatchObject({ debug: 3, security: 365, info: 30 });
+    for (const bad of ['debug', 'verbose:3', 'debug:0', 'debug:3.5', 'debug:x', 'debug:3:4']) {
+      expect(configError({ CLIENT_LOG_RETENTION_DAYS: bad })).toMatch(
+        /^Invalid configuration: CLIENT_LOG_RETENTION_DAYS /,
+      );
+    }
+  });
+
+  it("refuses the app's placeholder log signing key in production only", () => {
+    const placeholder = { LOG_INGEST_SIGNING_KEY: 'change-me-in-production' };
+    expect(configError({ ...production, ...placeholder })).toContain('LOG_INGEST_SIGNING_KEY');
+    expect(parseEnv(placeholder).LOG_INGEST_SIGNING_KEY).toBe('change-me-in-production');
+    expect(configError({ LOG_INGEST_SIGNING_KEY: 'short' })).toContain('LOG_INGEST_SIGNING_KEY');
+  });
+
   it('refuses a wildcard CORS origin in production', () => {
     expect(configError({ ...production, CORS_ORIGINS: '*' })).toContain('CORS_ORIGINS');
   });

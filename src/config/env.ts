@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
+import { CLIENT_LOG_LEVELS, type ClientLogLevel } from '../db/schema/client-logs.js';
 
 /**
  * The only reader of `process.env`. Everything the service can be configured with is declared here,
@@ -87,6 +88,45 @@ const hostPatternList = commaList.pipe(
       .transform((value) => value as string),
   ),
 );
+
+/** Days each client log level is kept (api-contract §10), unless CLIENT_LOG_RETENTION_DAYS says otherwise. */
+export const DEFAULT_CLIENT_LOG_RETENTION_DAYS: Readonly<Record<ClientLogLevel, number>> = {
+  trace: 1,
+  debug: 7,
+  info: 30,
+  notice: 30,
+  warn: 90,
+  error: 90,
+  fatal: 90,
+  security: 90,
+};
+
+/** `debug:3,security:365`: retention in days per client log level; levels not named keep their default. */
+const retentionDays = commaList
+  .transform((entries) => entries.map((entry) => entry.split(':').map((part) => part.trim())))
+  .pipe(
+    z.array(
+      z.tuple(
+        [
+          z.enum(CLIENT_LOG_LEVELS),
+          z
+            .string()
+            .regex(/^\d{1,4}$/)
+            .transform(Number)
+            .pipe(z.number().min(1).max(3_650)),
+        ],
+        {
+          error: `each entry must be level:days, level one of ${CLIENT_LOG_LEVELS.join(', ')}, days 1-3650`,
+        },
+      ),
+    ),
+  )
+  .transform(
+    (entries): Record<ClientLogLevel, number> => ({
+      ...DEFAULT_CLIENT_LOG_RETENTION_DAYS,
+      ...Object.fromEntries(entries),
+    }),
+  );
 
 function normaliseHostPattern(entry: string): string | null {
   const wildcard = entry.startsWith('*.');
@@ -211,6 +251,9 @@ const envSchema = z.object({
   AI_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   AI_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(100),
   AI_MAX_QUEUED: z.coerce.number().int().min(0).max(100_000).default(200),
+  LOG_INGEST_SIGNING_KEY: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
+  CLIENT_LOG_RETENTION_DAYS: retentionDays.default({ ...DEFAULT_CLIENT_LOG_RETENTION_DAYS }),
+  CLIENT_LOG_PRUNE_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(1_440).default(60),
 });
 
 type ParsedEnv = z.infer<typeof envSchema>;
@@ -240,6 +283,7 @@ export const SECRET_ENV_KEYS = [
   'AI_API_KEY',
   'STT_API_KEY',
   'IMAGES_API_KEY',
+  'LOG_INGEST_SIGNING_KEY',
 ] as const;
 
 /** Thrown for invalid configuration; its message is one line naming the variable and the problem. */
@@ -272,6 +316,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     }
     if (env.ALLOW_DEV_PREMIUM_UPGRADE) {
       throw new ConfigError('Invalid configuration: ALLOW_DEV_PREMIUM_UPGRADE must be false in production');
+    }
+    if (env.LOG_INGEST_SIGNING_KEY === 'change-me-in-production') {
+      throw new ConfigError(
+        "Invalid configuration: LOG_INGEST_SIGNING_KEY must not be the app's placeholder in production",
+      );
     }
     if (env.CORS_ORIGINS?.includes('*')) {
       throw new ConfigError(

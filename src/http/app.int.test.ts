@@ -156,7 +156,7 @@ describe('status routes', () => {
     expect(await (await t.request('/api/info')).json()).toMatchObject({
       name: 'Language Learning Backend',
       environment: 'test',
-      endpoints: { trpc: '/api/trpc' },
+      endpoints: { trpc: '/api/trpc', ingestLogs: '/api/ingest/logs' },
     });
   });
 

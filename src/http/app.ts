@@ -22,6 +22,7 @@ import { createErrorHandler, notFound } from './errors.js';
 import { createBodyLimit } from './middleware/body-limit.js';
 import { createResponseCache } from './middleware/response-cache.js';
 import { createUploadLimit } from './middleware/upload-limit.js';
+import { createClientLogRoutes } from './routes/client-logs.js';
 import { createHealthRoutes, type HealthDeps } from './routes/health.js';
 import { createMetricsRoutes } from './routes/metrics.js';
 import { createRevenuecatRoutes } from './routes/revenuecat.js';
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps): App {
   app.route('/metrics', createMetricsRoutes(deps));
   const revenuecat = createRevenuecatRoutes(deps, resolveClientIp);
   if (revenuecat) app.route('/api/webhooks/revenuecat', revenuecat);
+  app.route('/api/ingest/logs', createClientLogRoutes(deps, resolveClientIp));
 
   const createContext = createContextFactory(deps, createCallerResolver(deps), resolveClientIp, (path) => {
     const meta = metaOf.get(path);

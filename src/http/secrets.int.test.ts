@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { SignJWT } from 'jose';
 import pg from 'pg';
@@ -20,6 +21,7 @@ const PREVIOUS_SECRET = 'old-jwt-SECRET-7e1d2c3b4a5968778695a4b3c2d1e0f9';
 const METRICS_TOKEN = 'metrics-SECRET-5c4b3a2918273645';
 const SMTP_PASSWORD = 'Pa55-smtp-SECRET';
 const REVENUECAT_SECRET = 'revenuecat-SECRET-9a8b7c6d5e4f';
+const LOG_SIGNING_KEY = 'log-signing-SECRET-2b4d6f8a';
 const DATABASE_PASSWORD = 'Pg-pa55-SECRET-db';
 const REDIS_PASSWORD = 'Redis-pa55-SECRET';
 
@@ -83,6 +85,7 @@ beforeAll(async () => {
     AI_API_KEY: 'sk-ai-canary-4f9d0c2e7b1a58e3',
     STT_API_KEY: 'sk-stt-canary-9a1b7e3c5d2f04a6',
     IMAGES_API_KEY: 'sk-images-canary-2c8e6a4b0d1f97e5',
+    LOG_INGEST_SIGNING_KEY: LOG_SIGNING_KEY,
     DATABASE_URL: await withPasswordIfAccepted(inject('databaseUrl'), DATABASE_PASSWORD, postgresAccepts),
     REDIS_URL: await withPasswordIfAccepted(inject('redisUrl'), REDIS_PASSWORD, redisAccepts),
   };
@@ -245,6 +248,35 @@ const webhooksAndScrapes = scenario('refuses webhooks and scrapes without the ri
   for (const path of ['/api', '/api/info', '/api/health', '/api/health/ready', '/api/nope']) {
     await send(t, 'status', path);
   }
+
+  // Client logs carrying credentials: stored and re-emitted redacted, whatever the signature.
+  const logs = [
+    {
+      ts: new Date().toISOString(),
+      lvl: 'SECURITY',
+      cat: 'auth',
+      evt: 'login_failed',
+      msg: `login failed password=${alice.password} with ${alice.accessToken}`,
+      data: {
+        authorization: alice.authorization,
+        refreshToken: alice.refreshToken,
+        note: alice.authorization,
+      },
+    },
+  ];
+  const ts = new Date().toISOString();
+  const batch = (key: string) => {
+    const hmac = createHmac('sha256', key)
+      .update(JSON.stringify({ items: logs, ts }))
+      .digest('hex');
+    return send(t, 'client logs', '/api/ingest/logs', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: alice.authorization },
+      body: JSON.stringify({ logs, sig: { hmac, algo: 'HMAC-SHA256', ts } }),
+    });
+  };
+  expect((await batch(`${LOG_SIGNING_KEY}x`)).status).toBe(401);
+  expect((await batch(LOG_SIGNING_KEY)).status).toBe(200);
 });
 
 const lockoutAndRefresh = scenario(

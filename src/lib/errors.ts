@@ -9,6 +9,8 @@ import type { TRPC_ERROR_CODE_KEY } from '@trpc/server';
 export const ERROR_CODES = {
   BAD_REQUEST: { status: 400, trpc: 'BAD_REQUEST' },
   VALIDATION_ERROR: { status: 400, trpc: 'BAD_REQUEST', refines: 'BAD_REQUEST' },
+  /** A signed request whose timestamp is too far from the server's clock (a replay, or a wrong clock). */
+  CLOCK_SKEW: { status: 400, trpc: 'BAD_REQUEST', refines: 'BAD_REQUEST' },
   UNAUTHORIZED: { status: 401, trpc: 'UNAUTHORIZED' },
   /** A refresh token replayed within the grace window after its rotation: retry with the newer one. */
   TOKEN_ROTATED: { status: 401, trpc: 'UNAUTHORIZED', refines: 'UNAUTHORIZED' },

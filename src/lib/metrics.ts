@@ -30,7 +30,21 @@ export interface Metrics {
   /** tutorData fetches: cache_hit, fetched, invalid, or the fetcher's failure kind. */
   tutorDataFetches: Counter<'outcome'>;
   outbound: OutboundMetrics;
+  /** Client log entries stored from `/api/ingest/logs`, by level. */
+  clientLogsIngested: Counter<'level'>;
+  /** Client log batches refused, by reason (CLIENT_LOG_REJECTIONS). */
+  clientLogBatchesRejected: Counter<'reason'>;
 }
+
+/** Why a client log batch was refused: the bounded label values of `client_log_batches_rejected_total`. */
+export const CLIENT_LOG_REJECTIONS = [
+  'invalid',
+  'clock_skew',
+  'signature',
+  'too_large',
+  'rate_limited',
+] as const;
+export type ClientLogRejection = (typeof CLIENT_LOG_REJECTIONS)[number];
 
 /**
  * One registry per process (not prom-client's global one), so several apps can live in one test process.
@@ -102,8 +116,21 @@ export function createMetrics(poolStats: () => PoolStats): Metrics {
         registers: [registry],
       }),
     },
+    clientLogsIngested: new Counter({
+      name: 'client_logs_ingested_total',
+      help: 'Client log entries stored from /api/ingest/logs, by level',
+      labelNames: ['level'],
+      registers: [registry],
+    }),
+    clientLogBatchesRejected: new Counter({
+      name: 'client_log_batches_rejected_total',
+      help: 'Client log batches refused: invalid, clock_skew, signature, too_large or rate_limited',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
   };
   for (const outcome of ['sent', 'failed', 'abandoned']) metrics.mailMessages.inc({ outcome }, 0);
+  for (const reason of CLIENT_LOG_REJECTIONS) metrics.clientLogBatchesRejected.inc({ reason }, 0);
 
   const poolGauge = (name: string, help: string, pick: (stats: PoolStats) => number) =>
     new Gauge({

@@ -14,6 +14,8 @@ export const CLIENT_LOG_LEVELS = [
   'security',
 ] as const;
 
+export type ClientLogLevel = (typeof CLIENT_LOG_LEVELS)[number];
+
 export interface ClientLogDevice {
   model?: string;
   os?: string;
@@ -25,8 +27,9 @@ export interface ClientLogDevice {
 }
 
 /**
- * Logs shipped by the app to `/ingest/logs`. `expires_at` is set on insert from the level (security, error,
- * warn 90 d; notice, info 30 d; debug 7 d; trace 1 d) and a purge job deletes expired rows.
+ * Logs shipped by the app to `POST /api/ingest/logs`, redacted before they are written. Rows live for
+ * their level's retention (CLIENT_LOG_RETENTION_DAYS) counted from `received_at`, the server's clock;
+ * the pruner deletes older ones level by level, which the (level, received_at) index serves.
  */
 export const clientLogs = pgTable(
   'client_logs',
@@ -38,18 +41,21 @@ export const clientLogs = pgTable(
     category: text('category').notNull(),
     event: text('event').notNull(),
     message: text('message'),
+    /** The envelope's `data`: the log's context. */
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
     device: jsonb('device').$type<ClientLogDevice>(),
+    appVersion: text('app_version'),
+    platform: text('platform'),
     // Set null, not cascade: security logs must survive the account until their retention ends.
     userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
     correlationId: text('correlation_id'),
     sessionId: text('session_id'),
+    /** The correlation id of the request that delivered the batch. */
+    requestId: text('request_id').notNull(),
     receivedAt: instant('received_at').notNull().defaultNow(),
-    expiresAt: instant('expires_at').notNull(),
   },
   (t) => [
-    index('client_logs_expires_at_idx').on(t.expiresAt),
-    index('client_logs_level_ts_idx').on(t.level, t.ts),
+    index('client_logs_level_received_at_idx').on(t.level, t.receivedAt),
     index('client_logs_user_id_idx').on(t.userId),
     check('client_logs_level_check', oneOf(t.level, CLIENT_LOG_LEVELS)),
   ],

@@ -24,6 +24,7 @@ export function createStatusRoutes(deps: { version: string; env: Pick<Env, 'NODE
           live: '/api/health/live',
           ready: '/api/health/ready',
           info: '/api/info',
+          ingestLogs: '/api/ingest/logs',
         },
       }),
     );

@@ -29,6 +29,8 @@ export const RATE_LIMIT_POLICIES = [
   /** Server-side fetches of outside URLs (tutorData): one point per URL, cached answers included. */
   { name: 'outbound-fetch', points: 30, durationSeconds: 60, key: 'user-or-ip' },
   { name: 'ingest', points: 120, durationSeconds: 60, key: 'user-or-ip' },
+  /** Client log batches (`POST /api/ingest/logs`): the app flushes every few seconds at most. */
+  { name: 'client-logs', points: 60, durationSeconds: 60, key: 'user-or-ip' },
   { name: 'admin', points: 300, durationSeconds: 60, key: 'user-or-ip' },
 ] as const satisfies readonly RateLimitPolicy[];
 
