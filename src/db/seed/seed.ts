@@ -23,12 +23,12 @@ import {
 import {
   allLessons,
   CONTENT_VERSION,
-  conversationStarters as seedStarters,
   learnLanguages,
   learnPhrases,
   learnWords,
   achievements as seedAchievements,
   badges as seedBadges,
+  conversationStarters as seedStarters,
   dialogueTopics as seedTopics,
 } from './content/index.js';
 import { exercisesFor } from './exercises.js';

@@ -21,7 +21,12 @@ export const conversationStarters: Record<string, Record<Level, string[]>> = {
     ],
   },
   fr: {
-    beginner: ['Bonjour ! Comment ça va ?', "Comment tu t'appelles ?", "D'où viens-tu ?", "Qu'aimes-tu faire ?"],
+    beginner: [
+      'Bonjour ! Comment ça va ?',
+      "Comment tu t'appelles ?",
+      "D'où viens-tu ?",
+      "Qu'aimes-tu faire ?",
+    ],
     intermediate: [
       "Qu'as-tu fait le week-end dernier ?",
       'Quel est ton plat préféré, et pourquoi ?',
@@ -60,7 +65,12 @@ export const conversationStarters: Record<string, Record<Level, string[]>> = {
     ],
   },
   pt: {
-    beginner: ['Olá! Como você está?', 'Como você se chama?', 'De onde você é?', 'O que você gosta de fazer?'],
+    beginner: [
+      'Olá! Como você está?',
+      'Como você se chama?',
+      'De onde você é?',
+      'O que você gosta de fazer?',
+    ],
     intermediate: [
       'O que você fez no fim de semana passado?',
       'Qual é a sua comida favorita e por quê?',
@@ -73,7 +83,12 @@ export const conversationStarters: Record<string, Record<Level, string[]>> = {
     ],
   },
   ja: {
-    beginner: ['こんにちは！お元気ですか？', 'お名前は何ですか？', 'どこから来ましたか？', '趣味は何ですか？'],
+    beginner: [
+      'こんにちは！お元気ですか？',
+      'お名前は何ですか？',
+      'どこから来ましたか？',
+      '趣味は何ですか？',
+    ],
     intermediate: [
       '先週末は何をしましたか？',
       '好きな食べ物は何ですか？どうしてですか？',
