@@ -88,17 +88,27 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
       const reading = new AbortController();
       const response = await policy.execute(
         'chat_stream',
-        (signal) =>
-          post(
-            endpoint,
-            'chat/completions',
-            requestBody(model, request, true),
-            AbortSignal.any([signal, reading.signal]),
-            {
-              'content-type': 'application/json',
-              accept: 'text/event-stream',
-            },
-          ),
+        async (signal) => {
+          // The policy aborts an attempt's signal once the attempt returns (cockatiel's abortOnReturn),
+          // which would cut the body being streamed: the attempt's signal governs opening the stream only.
+          const opening = new AbortController();
+          const stopOpening = () => opening.abort(signal.reason);
+          signal.addEventListener('abort', stopOpening, { once: true });
+          try {
+            return await post(
+              endpoint,
+              'chat/completions',
+              requestBody(model, request, true),
+              AbortSignal.any([opening.signal, reading.signal]),
+              {
+                'content-type': 'application/json',
+                accept: 'text/event-stream',
+              },
+            );
+          } finally {
+            signal.removeEventListener('abort', stopOpening);
+          }
+        },
         { signal: request.signal },
       );
       const events = response

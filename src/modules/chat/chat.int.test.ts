@@ -326,11 +326,19 @@ describe('chat.translate', () => {
 
   it('gives an anonymous client three a day by its address', async () => {
     const input = { text: 'Hello, friend', fromLanguage: 'en', toLanguage: 'es' };
-    const app = await createTestApp({ env: { AI_BASE_URL: fake.url } });
+    const app = await createTestApp({ env: { AI_BASE_URL: fake.url, TRUSTED_PROXIES: 'loopback' } });
     try {
+      const url = await app.listen();
+      const from = (ip: string) => ({ headers: { 'x-forwarded-for': ip } });
+      // Addresses of this run only: the count lives in the shared store for the day.
+      const octet = () => Math.floor(Math.random() * 250) + 1;
+      const client = `10.${octet()}.${octet()}.${octet()}`;
       for (let index = 0; index < 3; index++)
-        expect((await trpcCall(app, 'chat.translate', input)).status).toBe(200);
-      expect((await trpcCall(app, 'chat.translate', input)).codes).toEqual(['RATE_LIMITED']);
+        expect((await trpcCall(url, 'chat.translate', input, from(client))).status).toBe(200);
+      expect((await trpcCall(url, 'chat.translate', input, from(client))).codes).toEqual(['RATE_LIMITED']);
+      expect(
+        (await trpcCall(url, 'chat.translate', input, from(`10.${octet()}.${octet()}.${octet()}`))).status,
+      ).toBe(200);
     } finally {
       await app.close();
     }
