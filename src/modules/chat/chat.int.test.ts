@@ -344,7 +344,7 @@ describe('chat.translate', () => {
     }
   });
 
-  it('answers bundled phrases without a provider, and SERVICE_UNAVAILABLE for the rest', async () => {
+  it('answers bundled phrases without a provider, and the text unchanged for the rest, marked', async () => {
     const known = await trpcCall(bare, 'chat.translate', {
       text: 'hello',
       fromLanguage: 'en',
@@ -356,8 +356,32 @@ describe('chat.translate', () => {
       fromLanguage: 'en',
       toLanguage: 'fr',
     });
+    expect(unknown.results[0]).toMatchObject({
+      translatedText: 'The cat sleeps',
+      confidence: 0,
+      fallback: true,
+    });
+  });
+
+  it('answers a bundled phrase while the provider fails, and the typed error for the rest, counting nothing', async () => {
+    const { user, authorization } = await createUser(t);
+    fake.setDefault({ kind: 'status', status: 503 });
+    const known = await trpcCall(
+      t,
+      'chat.translate',
+      { text: 'Hello!', fromLanguage: 'en', toLanguage: 'de' },
+      { headers: { authorization } },
+    );
+    expect(known.results[0]).toMatchObject({ translatedText: 'Hallo!', fallback: true });
+    const unknown = await trpcCall(
+      t,
+      'chat.translate',
+      { text: 'The cat sleeps', fromLanguage: 'en', toLanguage: 'de' },
+      { headers: { authorization } },
+    );
     expect(unknown.status).toBe(503);
     expect(unknown.response.headers.get('retry-after')).not.toBeNull();
+    expect(await t.deps.db.select().from(translations).where(eq(translations.userId, user.id))).toEqual([]);
   });
 });
 

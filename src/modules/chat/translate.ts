@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { NOT_CONFIGURED_RETRY_AFTER_SECONDS } from '../../integrations/ai/index.js';
 import { AppError } from '../../lib/errors.js';
 import { findAccountById, learnerOf } from '../users/accounts.js';
 import { localDate, startOfLocalDay } from '../users/local-date.js';
@@ -35,9 +34,11 @@ export interface Translator {
  * user's translations are counted from the `translations` table on their local day (premium: unlimited),
  * and each one is stored there; a signed-out caller gets 3 a day per client IP (UTC day) in the shared
  * store, and nothing is stored. A translation is counted only when it is delivered. Personal data is
- * redacted before the text leaves; profanity is refused (VALIDATION_ERROR). When the provider is
- * missing or failing, the bundled phrase list answers what it knows (`fallback: true`, not counted);
- * otherwise its typed error: SERVICE_UNAVAILABLE (with Retry-After), TIMEOUT or UPSTREAM_ERROR.
+ * redacted before the text leaves; profanity is refused (VALIDATION_ERROR). Fallbacks are marked
+ * `fallback: true` and neither counted nor stored: without a provider, the bundled phrase list's
+ * translation, else the text unchanged with confidence 0; with a provider that fails, the phrase list's
+ * translation, else the provider's typed error: SERVICE_UNAVAILABLE (with Retry-After), TIMEOUT or
+ * UPSTREAM_ERROR.
  */
 export async function translate(
   deps: ChatDeps,
@@ -57,11 +58,9 @@ export async function translate(
   };
   const llm = deps.ai.llm;
   if (!llm) {
-    return fallback(
-      new AppError('SERVICE_UNAVAILABLE', 'Translation is not available on this server', {
-        retryAfterSeconds: NOT_CONFIGURED_RETRY_AFTER_SECONDS,
-      }),
-    );
+    // No provider at all (a laptop, `npm start`): the phrase list, else the text as it is, marked.
+    const known = lexiconTranslation(input.text, input.fromLanguage, input.toLanguage);
+    return { ...base, translatedText: known ?? input.text, confidence: known ? 0.9 : 0, fallback: true };
   }
 
   const now = deps.clock();
