@@ -30,6 +30,8 @@ export const PUBLIC_PROCEDURES = new Set([
   'dialogue.getScenes',
   'dialogue.scoreSemantic',
   'learn.getContent',
+  'chat.translate',
+  'chat.getConversationStarters',
   // The app calls them without a token (api-contract §0 #4); each caller's cache is its own.
   'tutorData.fetch',
   'tutorData.fetchMultiple',
@@ -55,9 +57,8 @@ export async function callProcedure(
   authorization: string | null,
   input: unknown = {},
 ): Promise<Response> {
-  if (procedure.type === 'subscription')
-    throw new Error(`${procedure.path}: subscriptions are not sent over HTTP`);
   const headers: Record<string, string> = authorization ? { authorization } : {};
+  if (procedure.type === 'subscription') return subscriptionRefusal(t, procedure.path, headers, input);
   return (await trpcCall(t, procedure.path, input, { type: procedure.type, headers })).response;
 }
 
@@ -104,4 +105,42 @@ export async function badTokens(userId: string, sessionId: string): Promise<Reco
       .setExpirationTime('5m')
       .sign(key)}`,
   };
+}
+
+/**
+ * Opens a subscription over SSE the way httpSubscriptionLink does (GET, no batch) and reads its first
+ * event. tRPC answers a subscription with 200 and sends a refusal as a `serialized-error` event: it comes
+ * back here as the batch-shaped error response the suite reads, with the event's own HTTP status.
+ */
+async function subscriptionRefusal(
+  t: TestApp,
+  path: string,
+  headers: Record<string, string>,
+  input: unknown,
+): Promise<Response> {
+  const query = new URLSearchParams({ input: JSON.stringify({ json: input }) });
+  const response = await t.request(`/api/trpc/${path}?${query}`, {
+    headers: { ...headers, accept: 'text/event-stream' },
+  });
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let text = '';
+  let event: string | undefined;
+  let data: string | undefined;
+  // The stream opens with a `connected` event; the call's outcome is the next one.
+  while (event === undefined || event === 'connected') {
+    const { done, value } = await reader.read();
+    if (done) break;
+    text += value;
+    const blocks = text.split('\n\n');
+    const complete = blocks.slice(0, -1).filter((block) => !/^event: connected$/m.test(block));
+    if (complete.length > 0) {
+      event = /^event: (.+)$/m.exec(complete[0]!)?.[1] ?? 'message';
+      data = /^data: (.+)$/m.exec(complete[0]!)?.[1];
+    }
+  }
+  await reader.cancel();
+  if (event !== 'serialized-error' || !data) return new Response(text, { status: response.status });
+  // The error shape in its superjson envelope, as a batch item carries it.
+  const error = JSON.parse(data) as { json: { data: { httpStatus: number } } };
+  return Response.json([{ error }], { status: error.json.data.httpStatus });
 }

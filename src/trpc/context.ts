@@ -7,6 +7,7 @@ import type { PolicyName } from '../lib/rate-limit/policies.js';
 import { requestContext } from '../lib/request-context.js';
 import type { AnalyticsDeps } from '../modules/analytics/deps.js';
 import type { AuthDeps } from '../modules/auth/deps.js';
+import type { ChatDeps } from '../modules/chat/service.js';
 import type { DialogueDeps } from '../modules/dialogue/service.js';
 import type { LeaderboardDeps } from '../modules/leaderboard/service.js';
 import type { LessonsDeps } from '../modules/lessons/service.js';
@@ -31,7 +32,8 @@ export type ProcedureDeps = AuthDeps &
   SrsDeps &
   VocabularyDeps &
   AnalyticsDeps &
-  TutorDataDeps & { metrics: Metrics };
+  TutorDataDeps &
+  ChatDeps & { metrics: Metrics };
 
 export interface TrpcContext {
   deps: ProcedureDeps;

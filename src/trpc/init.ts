@@ -38,6 +38,22 @@ export function toTrpcError(error: TRPCError, log: Logger): TRPCError {
   return new TRPCError({ code: cause.trpcCode, message: cause.message, cause });
 }
 
+/**
+ * A subscription's events, with an error thrown while they stream sent through the same funnel as a
+ * procedure's (`toTrpcError`): tRPC formats such errors after the middlewares have returned, where an
+ * AppError would otherwise reach the client as an internal error.
+ */
+export async function* withErrorFunnel<T>(events: AsyncIterable<T>, log: Logger): AsyncGenerator<T> {
+  try {
+    yield* events;
+  } catch (error) {
+    throw toTrpcError(
+      error instanceof TRPCError ? error : new TRPCError({ code: 'INTERNAL_SERVER_ERROR', cause: error }),
+      log,
+    );
+  }
+}
+
 /** Per-procedure metadata, read by the middlewares and the HTTP layer. */
 export interface ProcedureMeta {
   /**

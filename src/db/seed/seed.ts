@@ -7,6 +7,7 @@ import {
   badges,
   contentItems,
   contentReleases,
+  conversationStarters,
   dialogueScenes,
   dialogueTopics,
   exercises,
@@ -27,6 +28,7 @@ import {
   learnWords,
   achievements as seedAchievements,
   badges as seedBadges,
+  conversationStarters as seedStarters,
   dialogueTopics as seedTopics,
 } from './content/index.js';
 import { exercisesFor } from './exercises.js';
@@ -44,7 +46,7 @@ export function seedIfNeeded(db: Db, log: Logger): Promise<SeedResult> {
 
 /**
  * Loads the bundled starter content: lessons with sub-modules and items, dialogue topics and scenes, the
- * badge and achievement catalogues, and the Learn tab's content. Idempotent: rows are upserted by their
+ * badge and achievement catalogues, the Learn tab's content and the chat's conversation starters. Idempotent: rows are upserted by their
  * stable ids, and a lesson's sub-modules and items (like the Learn content) are replaced as a whole. Runs in one transaction under an advisory lock, so
  * instances starting together seed once and a failure leaves the previous content intact.
  */
@@ -62,6 +64,7 @@ export async function seedContent(db: Db, log: Logger, options: { force: boolean
     await upsertDialogue(tx);
     await upsertGamification(tx);
     await replaceLearnContent(tx);
+    await replaceConversationStarters(tx);
     await tx.insert(contentReleases).values({ version: CONTENT_VERSION }).onConflictDoNothing();
     return { version: CONTENT_VERSION, seeded: true, lessons: allLessons.length };
   });
@@ -274,4 +277,21 @@ async function replaceLearnContent(tx: Tx): Promise<void> {
     })),
   ]);
   await insertChunked(expressionRows, (chunk) => tx.insert(learnExpressions).values(chunk));
+}
+
+/** The conversation starters are bundled content only: replaced as a whole, like the Learn tables. */
+async function replaceConversationStarters(tx: Tx): Promise<void> {
+  await tx.delete(conversationStarters);
+  await tx.insert(conversationStarters).values(
+    Object.entries(seedStarters).flatMap(([language, levels]) =>
+      Object.entries(levels).flatMap(([level, texts]) =>
+        texts.map((text, position) => ({
+          language,
+          level: level as keyof typeof levels,
+          position,
+          text,
+        })),
+      ),
+    ),
+  );
 }

@@ -67,6 +67,9 @@ export function effectiveDifficulty(base: Difficulty, completed: number): Diffic
   return DIFFICULTIES[index]!;
 }
 
+/** XP per chat message answered (§7.4). */
+export const XP_PER_CHAT_MESSAGE = 10;
+
 /** XP per correct exercise (§7.4). */
 export const XP_PER_CORRECT = 5;
 /** The most a submission scored by the client itself (legacy `{id, correct}` answers) can earn. */

@@ -1,3 +1,4 @@
+import type { Db, Tx } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { localDate, resolveTimeZone } from './local-date.js';
 import type { UserDto } from './profile.js';
@@ -14,7 +15,10 @@ export const FREE_DAILY_MESSAGES = 5;
  * Premium is always `{canSend: true, messagesLeft: -1}`, on a new day too.
  * Throws NOT_FOUND if the account no longer exists.
  */
-export async function canSendMessage(deps: UsersDeps, actor: Actor): Promise<CanSendMessageDto> {
+export async function canSendMessage(
+  deps: Pick<UsersDeps, 'db' | 'clock'>,
+  actor: Actor,
+): Promise<CanSendMessageDto> {
   const now = deps.clock();
   const state = await repo.findQuotaState(deps.db, actor.userId, now);
   if (!state) throw new AppError('NOT_FOUND', 'User not found');
@@ -27,27 +31,38 @@ export async function canSendMessage(deps: UsersDeps, actor: Actor): Promise<Can
 }
 
 /**
- * `user.incrementMessageCount`: counts one chat message (today's count, restarted at the user's local
- * midnight, and the lifetime total) and returns the profile. The check and the count are one statement,
- * so a burst of concurrent calls cannot exceed the free allowance.
+ * `user.incrementMessageCount`: counts one chat message (`spendChatMessage`) and returns the profile.
  * Throws RATE_LIMITED when a free user has used today's messages, NOT_FOUND if the account is gone.
  */
 export async function incrementMessageCount(deps: UsersDeps, actor: Actor): Promise<UserDto> {
-  const now = deps.clock();
-  const state = await repo.findQuotaState(deps.db, actor.userId, now);
+  await spendChatMessage(deps, actor.userId, deps.clock());
+  return requireProfile(deps, actor.userId);
+}
+
+/**
+ * Counts one chat message (today's count, restarted at the user's local midnight, and the lifetime total),
+ * in the caller's transaction when given one: `chat.sendMessage` counts in the transaction that stores
+ * the exchange, so a reply that is not stored is not counted. The check and the count are one statement,
+ * so a burst of concurrent calls cannot exceed the free allowance.
+ * Throws RATE_LIMITED when a free user has used today's messages, NOT_FOUND if the account is gone.
+ */
+export async function spendChatMessage(deps: { db: Db | Tx }, userId: string, now: Date): Promise<void> {
+  const state = await repo.findQuotaState(deps.db, userId, now);
   if (!state) throw new AppError('NOT_FOUND', 'User not found');
   const params = {
-    userId: actor.userId,
+    userId,
     today: localDate(resolveTimeZone(state.timezone), now),
     now,
     dailyLimit: FREE_DAILY_MESSAGES,
   };
   // Every account has its stats row from sign-up (auth repo insertUser), so no count means no allowance.
-  if (!(await repo.countMessageIfAllowed(deps.db, params))) {
-    throw new AppError(
-      'RATE_LIMITED',
-      `Daily limit of ${FREE_DAILY_MESSAGES} messages reached; it resets at midnight or with Premium`,
-    );
-  }
-  return requireProfile(deps, actor.userId);
+  if (!(await repo.countMessageIfAllowed(deps.db, params))) throw dailyLimitReached();
+}
+
+/** RATE_LIMITED for a free user out of today's messages. */
+export function dailyLimitReached(): AppError {
+  return new AppError(
+    'RATE_LIMITED',
+    `Daily limit of ${FREE_DAILY_MESSAGES} messages reached; it resets at midnight or with Premium`,
+  );
 }

@@ -12,6 +12,7 @@ import { japaneseLessons } from './lessons-ja.js';
 import { portugueseLessons } from './lessons-pt.js';
 import type { SeedLearnLanguage, SeedLesson } from './types.js';
 
+export { conversationStarters } from './conversation-starters.js';
 export { dialogueTopics } from './dialogue.js';
 export { achievements, badges } from './gamification.js';
 export { learnPhrases, learnWords } from './learn-lexicon.js';
@@ -44,4 +45,4 @@ export const learnLanguages: SeedLearnLanguage[] = [
 ];
 
 // Bump this whenever any seed content changes, so that the seeder knows to re-apply it.
-export const CONTENT_VERSION = '2026-11-30.3';
+export const CONTENT_VERSION = '2026-11-30.4';
