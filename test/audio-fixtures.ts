@@ -40,7 +40,11 @@ export function oggOpusFile(padding = 2_000): Buffer {
   page[5] = 0x02;
   page[26] = 1;
   page[27] = 19;
-  const head = Buffer.concat([Buffer.from('OpusHead', 'ascii'), Buffer.from([1, 1, 0x38, 0x01]), Buffer.alloc(7)]);
+  const head = Buffer.concat([
+    Buffer.from('OpusHead', 'ascii'),
+    Buffer.from([1, 1, 0x38, 0x01]),
+    Buffer.alloc(7),
+  ]);
   return Buffer.concat([page, head, Buffer.alloc(padding)]);
 }
 
@@ -50,7 +54,11 @@ export function mp3File(options: { id3?: boolean; frames?: number } = {}): Buffe
   frame.set([0xff, 0xfb, 0x90, 0x64]);
   const frames = Buffer.concat(Array.from({ length: options.frames ?? 8 }, () => frame));
   if (!options.id3) return frames;
-  const tag = Buffer.concat([Buffer.from('ID3', 'ascii'), Buffer.from([3, 0, 0, 0, 0, 0, 10]), Buffer.alloc(10)]);
+  const tag = Buffer.concat([
+    Buffer.from('ID3', 'ascii'),
+    Buffer.from([3, 0, 0, 0, 0, 0, 10]),
+    Buffer.alloc(10),
+  ]);
   return Buffer.concat([tag, frames]);
 }
 
@@ -65,7 +73,11 @@ export function m4aFile(padding = 2_000): Buffer {
 
 /** A FLAC stream: `fLaC` and a STREAMINFO block. */
 export function flacFile(padding = 2_000): Buffer {
-  return Buffer.concat([Buffer.from('fLaC', 'ascii'), Buffer.from([0x80, 0, 0, 34]), Buffer.alloc(34 + padding)]);
+  return Buffer.concat([
+    Buffer.from('fLaC', 'ascii'),
+    Buffer.from([0x80, 0, 0, 34]),
+    Buffer.alloc(34 + padding),
+  ]);
 }
 
 /** Plain text: no audio signature at all. */
