@@ -1,10 +1,9 @@
-import net from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { m4aFile, mp3File, oggOpusFile, textFile, wavFile, webmFile } from '../../../test/audio-fixtures.js';
 import { createUser } from '../../../test/factories.js';
 import { type FakeProvider, startFakeProvider } from '../../../test/fake-provider.js';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
+import { trickleMultipart } from '../../../test/uploads.js';
 
 const API_KEY = 'sk-test-secret-key-0123456789';
 
@@ -43,7 +42,7 @@ function audioForm(
   return form;
 }
 
-const post = (app: TestApp, path: string, body: BodyInit, headers: Record<string, string> = {}) =>
+const post = (app: TestApp, path: string, body: RequestInit['body'], headers: Record<string, string> = {}) =>
   app.request(path, { method: 'POST', body, headers });
 
 const transcriptionRequests = () =>
@@ -120,7 +119,7 @@ describe('POST /api/stt/transcribe', () => {
       'Malformed',
     ],
   ])('answers 400 for %s', async (_, body, headers, message) => {
-    const response = await post(t, '/api/stt/transcribe', body() as BodyInit, headers);
+    const response = await post(t, '/api/stt/transcribe', body() as RequestInit['body'], headers);
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({
       code: 'BAD_REQUEST',
@@ -298,51 +297,4 @@ function withField(name: string, value: string): FormData {
   const form = new FormData();
   form.set(name, value);
   return form;
-}
-
-/**
- * Streams a multipart upload in chunks over a real socket and stops writing as soon as the server answers;
- * resolves with the answer and how many bytes had been sent by then.
- */
-export async function trickleMultipart(
-  app: TestApp,
-  path: string,
-  totalBytes: number,
-): Promise<{ answer: string; sent: number }> {
-  const base = new URL(await app.listen());
-  const socket = net.connect(Number(base.port), base.hostname);
-  const received: Buffer[] = [];
-  socket.on('data', (chunk) => received.push(chunk));
-  socket.on('error', () => undefined);
-  const boundary = 'trickle-boundary';
-  socket.write(
-    `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nTransfer-Encoding: chunked\r\n\r\n`,
-  );
-  const writeChunk = (data: Buffer) => {
-    socket.write(`${data.length.toString(16)}\r\n`);
-    socket.write(data);
-    socket.write('\r\n');
-  };
-  writeChunk(
-    Buffer.concat([
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="audio"; filename="a.wav"\r\nContent-Type: audio/wav\r\n\r\n`,
-      ),
-      wavFile(0),
-    ]),
-  );
-  const piece = Buffer.alloc(8_192, 0);
-  let sent = 0;
-  while (sent < totalBytes && received.length === 0 && !socket.destroyed) {
-    writeChunk(piece);
-    sent += piece.length;
-    await sleep(2);
-  }
-  if (sent >= totalBytes) {
-    writeChunk(Buffer.from(`\r\n--${boundary}--\r\n`));
-    socket.write('0\r\n\r\n');
-  }
-  await expect.poll(() => Buffer.concat(received).toString(), { timeout: 5_000 }).toMatch(/HTTP\/1\.1 \d{3}/);
-  socket.destroy();
-  return { answer: Buffer.concat(received).toString(), sent };
 }
