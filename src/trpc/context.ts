@@ -10,6 +10,7 @@ import type { AuthDeps } from '../modules/auth/deps.js';
 import type { DialogueDeps } from '../modules/dialogue/service.js';
 import type { LeaderboardDeps } from '../modules/leaderboard/service.js';
 import type { LessonsDeps } from '../modules/lessons/service.js';
+import type { PronunciationDeps } from '../modules/pronunciation/service.js';
 import type { SrsDeps } from '../modules/srs/service.js';
 import type { TutorDataDeps } from '../modules/tutor-data/service.js';
 import type { UsersDeps } from '../modules/users/service.js';
@@ -31,7 +32,8 @@ export type ProcedureDeps = AuthDeps &
   SrsDeps &
   VocabularyDeps &
   AnalyticsDeps &
-  TutorDataDeps & { metrics: Metrics };
+  TutorDataDeps &
+  PronunciationDeps & { metrics: Metrics };
 
 export interface TrpcContext {
   deps: ProcedureDeps;

@@ -1,6 +1,7 @@
 import { analyticsRouter } from '../modules/analytics/router.js';
 import { auditEvents } from '../modules/audit/router.js';
 import { authRouter } from '../modules/auth/router.js';
+import { chatRouter } from '../modules/chat/router.js';
 import { dialogueRouter } from '../modules/dialogue/router.js';
 import { exampleRouter } from '../modules/example/router.js';
 import { analyticsLeaderboardProcedure, leaderboardRouter } from '../modules/leaderboard/router.js';
@@ -23,7 +24,7 @@ export const appRouter = router({
   auth: mergeRouters(authRouter, router({ deleteAccount: deleteAccountProcedure })),
   user: mergeRouters(usersRouter, router({ exportData: exportDataProcedure })),
   lessons: lessonsRouter,
-  chat: router({}),
+  chat: chatRouter,
   analytics: mergeRouters(analyticsRouter, router({ getLeaderboard: analyticsLeaderboardProcedure })),
   learn: learnRouter,
   preferences: preferencesRouter,
