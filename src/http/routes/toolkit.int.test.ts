@@ -74,7 +74,7 @@ describe('POST /api/toolkit/text/llm', () => {
       ],
     });
     expect(response.status).toBe(200);
-    expect((fake.requests[0]?.json?.messages as { content: string }[])[0]?.content).toBe('one\n\ntwo');
+    expect(fake.requests[0]?.json?.messages).toEqual([{ role: 'user', content: 'one\n\ntwo' }]);
   });
 
   it.each([
