@@ -1,6 +1,6 @@
 import type { AiProviders } from '../../integrations/ai/index.js';
 import type { Logger } from '../../lib/logger.js';
-import { requireStt, transcribeRecording } from '../speech/service.js';
+import { audioFormatOf, requireStt, transcribeRecording } from '../speech/service.js';
 import { languageHint } from '../speech/transcript.js';
 import type { AnalyzePronunciationInput, PronunciationDto } from './schema.js';
 import { scorePronunciation } from './scoring.js';
@@ -24,13 +24,15 @@ export async function analyzePronunciation(
   input: AnalyzePronunciationInput,
   signal?: AbortSignal,
 ): Promise<PronunciationDto> {
+  const recording = { bytes: new Uint8Array(Buffer.from(input.audioData, 'base64')), declaredType: '' };
+  // The input is checked before the provider is asked for: bad audio is a 400 even without one.
+  const format = await audioFormatOf(recording, 'audioData');
   const client = requireStt(deps);
-  const bytes = new Uint8Array(Buffer.from(input.audioData, 'base64'));
-  const { transcription, format } = await transcribeRecording(
-    client,
-    { bytes, declaredType: '' },
-    { language: languageHint(input.language), signal, field: 'audioData' },
-  );
+  const { transcription } = await transcribeRecording(client, recording, {
+    language: languageHint(input.language),
+    signal,
+    format,
+  });
   const score = scorePronunciation(input.targetText, transcription);
   deps.log.info(
     {

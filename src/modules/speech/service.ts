@@ -61,9 +61,9 @@ export async function audioFormatOf(upload: AudioUpload, field = 'audio'): Promi
 export async function transcribeRecording(
   client: SttClient,
   upload: AudioUpload,
-  request: { language?: string | undefined; signal?: AbortSignal | undefined; field?: string },
+  request: { language?: string | undefined; signal?: AbortSignal | undefined; format?: DetectedType },
 ): Promise<{ transcription: Transcription; format: DetectedType }> {
-  const format = await audioFormatOf(upload, request.field);
+  const format = request.format ?? (await audioFormatOf(upload));
   const transcription = await client.transcribe({
     audio: new Blob([upload.bytes as Uint8Array<ArrayBuffer>], { type: format.mime }),
     filename: `audio.${format.ext}`,
