@@ -1,5 +1,5 @@
 import { trpcServer } from '@hono/trpc-server';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { Env } from '../config/env.js';
 import { loggableError } from '../db/errors.js';
 import { CONTENT_VERSION } from '../db/seed/content/index.js';
@@ -7,6 +7,7 @@ import { createClientIpResolver } from '../lib/client-ip.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import { rateLimitHeaders } from '../lib/rate-limit/decision.js';
+import { subjectKey } from '../lib/rate-limit/enforce.js';
 import { currentRateLimitState, setResponseHeader } from '../lib/request-context.js';
 import { createCallerResolver } from '../modules/auth/caller.js';
 import type { PrivacyDeps } from '../modules/privacy/service.js';
@@ -27,6 +28,8 @@ import { createHealthRoutes, type HealthDeps } from './routes/health.js';
 import { createMetricsRoutes } from './routes/metrics.js';
 import { createRevenuecatRoutes } from './routes/revenuecat.js';
 import { createStatusRoutes } from './routes/status.js';
+import { createSttRoutes } from './routes/stt.js';
+import { createToolkitRoutes } from './routes/toolkit.js';
 
 export const TRPC_ENDPOINT = '/api/trpc';
 
@@ -71,7 +74,14 @@ export function createApp(deps: AppDeps): App {
   if (revenuecat) app.route('/api/webhooks/revenuecat', revenuecat);
   app.route('/api/ingest/logs', createClientLogRoutes(deps, resolveClientIp));
 
-  const createContext = createContextFactory(deps, createCallerResolver(deps), resolveClientIp, (path) => {
+  const resolveCaller = createCallerResolver(deps);
+  // Plain AI routes spend the signed-in user's budget, else the client IP's (as tRPC procedures do).
+  const limitKey = async (c: Context) =>
+    subjectKey('user-or-ip', { userId: (await resolveCaller(c))?.userId ?? null, ip: resolveClientIp(c) });
+  app.route('/api/stt', createSttRoutes(deps, limitKey));
+  app.route('/api/toolkit', createToolkitRoutes(deps, limitKey));
+
+  const createContext = createContextFactory(deps, resolveCaller, resolveClientIp, (path) => {
     const meta = metaOf.get(path);
     return meta ? (meta.rateLimit ?? 'default') : null;
   });
@@ -132,7 +142,10 @@ export function createApp(deps: AppDeps): App {
     }),
     deadline: {
       defaultMs: deps.env.REQUEST_DEADLINE_MS,
-      byPrefix: [{ prefix: '/api/stt/', ms: deps.env.UPLOAD_DEADLINE_MS }],
+      byPrefix: [
+        { prefix: '/api/stt', ms: deps.env.UPLOAD_DEADLINE_MS },
+        { prefix: '/api/toolkit/', ms: deps.env.UPLOAD_DEADLINE_MS },
+      ],
     },
   });
   app.fetch = edge(app.fetch);

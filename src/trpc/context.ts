@@ -11,6 +11,7 @@ import type { ChatDeps } from '../modules/chat/service.js';
 import type { DialogueDeps } from '../modules/dialogue/service.js';
 import type { LeaderboardDeps } from '../modules/leaderboard/service.js';
 import type { LessonsDeps } from '../modules/lessons/service.js';
+import type { PronunciationDeps } from '../modules/pronunciation/service.js';
 import type { SrsDeps } from '../modules/srs/service.js';
 import type { TutorDataDeps } from '../modules/tutor-data/service.js';
 import type { UsersDeps } from '../modules/users/service.js';
@@ -33,7 +34,8 @@ export type ProcedureDeps = AuthDeps &
   VocabularyDeps &
   AnalyticsDeps &
   TutorDataDeps &
-  ChatDeps & { metrics: Metrics };
+  ChatDeps &
+  PronunciationDeps & { metrics: Metrics };
 
 export interface TrpcContext {
   deps: ProcedureDeps;

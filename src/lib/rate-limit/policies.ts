@@ -31,6 +31,12 @@ export const RATE_LIMIT_POLICIES = [
   { name: 'ingest', points: 120, durationSeconds: 60, key: 'user-or-ip' },
   /** Client log batches (`POST /api/ingest/logs`): the app flushes every few seconds at most. */
   { name: 'client-logs', points: 60, durationSeconds: 60, key: 'user-or-ip' },
+  /** Speech uploads (`/api/stt/*`): the contract's 60 a minute. */
+  { name: 'stt', points: 60, durationSeconds: 60, key: 'user-or-ip' },
+  /** The toolkit drop-ins (`/api/toolkit/*`): the contract's 60 a minute… */
+  { name: 'toolkit', points: 60, durationSeconds: 60, key: 'user-or-ip' },
+  /** …and a quota per day (a 24-hour window from the first call): each call costs a provider money. */
+  { name: 'toolkit-daily', points: 500, durationSeconds: 24 * 60 * 60, key: 'user-or-ip' },
   { name: 'admin', points: 300, durationSeconds: 60, key: 'user-or-ip' },
 ] as const satisfies readonly RateLimitPolicy[];
 

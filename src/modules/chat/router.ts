@@ -1,4 +1,5 @@
 import { authedProcedure, publicProcedure, router, withErrorFunnel } from '../../trpc/init.js';
+import { analyzePronunciationProcedure } from '../pronunciation/router.js';
 import { conversationStartersInput, getHistoryInput, sendMessageInput, translateInput } from './schema.js';
 import * as service from './service.js';
 import { getConversationStarters } from './starters.js';
@@ -6,7 +7,8 @@ import { streamMessage } from './stream.js';
 import { translate } from './translate.js';
 
 /**
- * `chat.*` (api-contract §3.6) on the AI provider. `analyzePronunciation` belongs to the speech module.
+ * `chat.*` (api-contract §3.6) on the AI provider. `analyzePronunciation` lives with speech scoring in
+ * modules/pronunciation.
  * The calls that reach the model spend the `ai` budget.
  */
 export const chatRouter = router({
@@ -34,4 +36,5 @@ export const chatRouter = router({
     .meta({ rateLimit: 'ai' })
     .input(conversationStartersInput)
     .query(({ ctx, input }) => getConversationStarters(ctx.deps, input)),
+  analyzePronunciation: analyzePronunciationProcedure,
 });
