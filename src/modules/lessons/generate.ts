@@ -3,6 +3,7 @@ import { exercisesFor } from '../../db/seed/exercises.js';
 import { requireProvider } from '../../integrations/ai/index.js';
 import type { AiProviders, LlmMessage } from '../../integrations/ai/types.js';
 import { AppError } from '../../lib/errors.js';
+import { parseModelJson } from '../../lib/model-json.js';
 import { screenText } from '../../lib/safety.js';
 import { startOfLocalDay } from '../users/local-date.js';
 import { GENERATED_LESSON_PREFIX } from './course.js';
@@ -136,7 +137,7 @@ async function askForLesson(complete: Complete, input: GenerateLessonInput): Pro
         throw error;
       },
     );
-    const parsed = schema.safeParse(parseJson(completion.text));
+    const parsed = schema.safeParse(parseModelJson(completion.text));
     if (parsed.success) return parsed.data;
     if (attempt >= 2) {
       throw new AppError('UPSTREAM_ERROR', `${SERVICE_LABEL} answered with an unusable lesson`);
@@ -148,18 +149,6 @@ async function askForLesson(complete: Complete, input: GenerateLessonInput): Pro
         content: `That answer was not valid (${summarise(parsed.error)}). Answer again with only the JSON object.`,
       },
     );
-  }
-}
-
-/** The JSON object of a model's answer (code fences tolerated), or undefined. */
-function parseJson(textAnswer: string): unknown {
-  const start = textAnswer.indexOf('{');
-  const end = textAnswer.lastIndexOf('}');
-  if (start < 0 || end < start) return undefined;
-  try {
-    return JSON.parse(textAnswer.slice(start, end + 1));
-  } catch {
-    return undefined;
   }
 }
 
