@@ -1,14 +1,15 @@
+import type { Env } from '../../config/env.js';
+import type { Db } from '../../db/client.js';
 import type { LearnPayload } from '../../db/schema/index.js';
 import { CONTENT_VERSION } from '../../db/seed/content/index.js';
 import type { AiProviders, LlmClient, LlmMessage } from '../../integrations/ai/types.js';
-import { cached } from '../../lib/cache.js';
+import { type CacheDeps, cached } from '../../lib/cache.js';
 import { parseModelJson } from '../../lib/model-json.js';
 import { limitResponseCaching } from '../../lib/request-context.js';
 import { FALLBACK_LEARN_PAYLOAD } from './fallback.js';
 import { englishNameOf } from './generated-languages.js';
 import * as repo from './generated-repo.js';
 import { invalidReasons, toLearnPayload } from './generated-schema.js';
-import type { LearnDeps } from './service.js';
 
 /** Bumped when the prompt or the validation changes: older content is then regenerated (and served meanwhile). */
 export const LEARN_GENERATOR_VERSION = 'learn-gen-1';
@@ -23,7 +24,10 @@ export const GENERATION_LEASE_MS = 90_000;
 /** Generated content is kept this long, then regenerated (served meanwhile): models and languages improve. */
 const KEEP_MS = 180 * 24 * 3_600_000;
 
-export interface LearnGenerationDeps extends LearnDeps {
+/** What generated Learn content needs: the learn module's own dependencies, the AI provider and the clock. */
+export interface LearnGenerationDeps extends CacheDeps {
+  db: Db;
+  env: Pick<Env, 'LESSON_CACHE_TTL_SECONDS'>;
   ai: Pick<AiProviders, 'llm'>;
   clock: () => Date;
 }
