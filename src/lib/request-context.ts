@@ -22,6 +22,8 @@ export interface RequestContext {
   pastDeadline: boolean;
   /** This request's tightest rate-limit decision, once tRPC has created the holder for it. */
   rateLimit?: RateLimitState;
+  /** At most this many seconds may the answer be cached (a provisional answer); unset: the cache's own. */
+  cacheMaxAgeSeconds?: number;
 }
 
 export const requestContext = new AsyncLocalStorage<RequestContext>();
@@ -48,6 +50,15 @@ export function announceRetryAfter(seconds: number): void {
   if (!headers) return;
   const current = Number(headers['retry-after'] ?? 0);
   if (seconds > current) headers['retry-after'] = String(seconds);
+}
+
+/**
+ * Says that the answer of the request being served is provisional: the response cache keeps it (and tells
+ * clients to keep it) at most `seconds`, `0` not at all. Several calls in one batch keep the shortest.
+ */
+export function limitResponseCaching(seconds: number): void {
+  const context = requestContext.getStore();
+  if (context) context.cacheMaxAgeSeconds = Math.min(context.cacheMaxAgeSeconds ?? seconds, seconds);
 }
 
 /** Adds a header to the answer of the request being served, whichever part of the app builds it. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createUser, type TestUser } from '../../test/factories.js';
+import { type FakeProvider, type RecordedRequest, startFakeProvider } from '../../test/fake-provider.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { trpcCall } from '../../test/trpc-call.js';
 import { RATE_LIMIT_POLICIES } from '../lib/rate-limit/policies.js';
@@ -17,7 +18,26 @@ type JsonSchema = { [keyword: string]: unknown };
 type Procedure = { _def: { inputs: unknown[]; type: 'query' | 'mutation' | 'subscription' } };
 
 let t: TestApp;
+let fake: FakeProvider;
 let user: TestUser;
+
+/** A lesson as `lessons.generate` asks the model for one, with the items the prompt asks for. */
+function generatedLesson(request: RecordedRequest): string {
+  const messages = request.json?.messages as { content: string }[];
+  const { itemCount } = JSON.parse(messages[1]?.content ?? '{}') as { itemCount?: number };
+  return JSON.stringify({
+    type: 'vocabulary',
+    title: 'Boundary lesson',
+    description: 'Generated for the boundary test',
+    icon: '🧪',
+    instructions: 'Learn each word.',
+    items: Array.from({ length: itemCount ?? 3 }, (_, i) => ({
+      type: 'word',
+      value: `w${i}`,
+      translation: `t${i}`,
+    })),
+  });
+}
 let admin: TestUser;
 
 beforeAll(async () => {
@@ -25,11 +45,20 @@ beforeAll(async () => {
   const unlimited = Object.fromEntries(
     RATE_LIMIT_POLICIES.map((policy) => [policy.name, { points: 1_000_000 }]),
   );
-  t = await createTestApp({ env: { ACCESS_LOG: 'off' }, rateLimits: { policies: unlimited } });
+  // AI procedures reach their services (and the database) through a provider that answers valid output.
+  fake = await startFakeProvider({ keepRequests: false });
+  fake.reply = generatedLesson;
+  t = await createTestApp({
+    env: { ACCESS_LOG: 'off', AI_BASE_URL: fake.url },
+    rateLimits: { policies: unlimited },
+  });
   user = await createUser(t);
   admin = await createUser(t, { role: 'admin' });
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await t.close();
+  await fake.close();
+});
 
 /** Candidate values for one property: inside its bounds first (the first valid one is its baseline). */
 function candidates(node: JsonSchema): unknown[] {

@@ -10,7 +10,7 @@ import type { AuthDeps } from '../modules/auth/deps.js';
 import type { ChatDeps } from '../modules/chat/service.js';
 import type { DialogueDeps } from '../modules/dialogue/service.js';
 import type { LeaderboardDeps } from '../modules/leaderboard/service.js';
-import type { LessonsDeps } from '../modules/lessons/service.js';
+import type { GenerateDeps } from '../modules/lessons/generate.js';
 import type { PronunciationDeps } from '../modules/pronunciation/service.js';
 import type { SrsDeps } from '../modules/srs/service.js';
 import type { TutorDataDeps } from '../modules/tutor-data/service.js';
@@ -27,7 +27,7 @@ export interface Caller {
 /** What procedures need: the union of their modules' dependencies, plus the middlewares' metrics. */
 export type ProcedureDeps = AuthDeps &
   UsersDeps &
-  LessonsDeps &
+  GenerateDeps &
   LeaderboardDeps &
   DialogueDeps &
   SrsDeps &

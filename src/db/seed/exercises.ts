@@ -32,7 +32,7 @@ const MAX_EXERCISES = 24;
  * per four items. Deterministic: the same content gives the same exercises with the same ids, so ids a
  * client holds survive a reseed.
  */
-export function exercisesFor(lesson: SeedLesson): SeedExercise[] {
+export function exercisesFor(lesson: Pick<SeedLesson, 'id' | 'subModules'>): SeedExercise[] {
   const items = lesson.subModules.flatMap((subModule) =>
     subModule.items.map((item, position) => ({
       item,

@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { LRUCache } from 'lru-cache';
+import { requestContext } from '../../lib/request-context.js';
 import { respond } from '../respond.js';
 
 export interface ResponseCacheOptions {
@@ -23,7 +24,8 @@ interface CachedResponse {
  * Serves whole responses of public, caller-independent reads from memory. Such answers are pure functions
  * of the URL and the content version, so an instance-local copy is never inconsistent with another
  * instance's; it only saves the query, the serialisation and the shared-store round trip. Only 200
- * answers are kept.
+ * answers are kept. An answer its handler marked provisional (`limitResponseCaching`: content still being
+ * generated) is kept, and announced in Cache-Control, only as long as it asked.
  */
 export function createResponseCache(options: ResponseCacheOptions): MiddlewareHandler {
   const cache = new LRUCache<string, CachedResponse>({
@@ -44,10 +46,20 @@ export function createResponseCache(options: ResponseCacheOptions): MiddlewareHa
     await next();
     const response = c.res;
     if (response.status !== 200) return;
+    // A handler that answered provisionally (lib/request-context.ts) shortens the entry's life, or skips it.
+    const limit = requestContext.getStore()?.cacheMaxAgeSeconds;
+    const maxAge = limit === undefined ? options.maxAgeSeconds : Math.min(limit, options.maxAgeSeconds);
+    if (maxAge <= 0) {
+      c.res.headers.set('cache-control', 'no-store');
+      return;
+    }
     const body = new Uint8Array(await response.arrayBuffer());
     const contentType = response.headers.get('content-type') ?? 'application/json';
-    cache.set(key, { body, contentType });
+    cache.set(key, { body, contentType }, { ttl: maxAge * 1000 });
     c.res = new Response(body, { status: 200, headers: response.headers });
-    c.res.headers.set('cache-control', cacheControl);
+    c.res.headers.set(
+      'cache-control',
+      maxAge === options.maxAgeSeconds ? cacheControl : `public, max-age=${maxAge}`,
+    );
   };
 }

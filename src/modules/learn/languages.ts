@@ -36,7 +36,8 @@ const NAMES: Record<LearnLanguage, string[]> = {
   ja: ['Japanese', '日本語', 'nihongo', 'japonés', 'japonais', 'Japanisch', 'giapponese', 'japonês'],
 };
 
-const nameKey = (name: string) =>
+/** A name as compared: without case, accents, a trailing "(region)" or repeated spaces. */
+export const nameKey = (name: string) =>
   name
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')

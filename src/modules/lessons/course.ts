@@ -18,6 +18,23 @@ export function practiceLesson(db: Db | Tx, lessonId: string) {
   return lessons.get(`${CONTENT_VERSION}:${lessonId}`, () => repo.findPracticeLesson(db, lessonId));
 }
 
+/** Ids of lessons users generate start with this; no seeded lesson's does. */
+export const GENERATED_LESSON_PREFIX = 'gen-';
+
+/**
+ * A lesson this learner may practise: a catalogue lesson (read once per content version), or one they
+ * generated themselves (read each time: it is theirs alone, and must not take the catalogue's memo space).
+ */
+export async function learnerLesson(db: Db | Tx, userId: string, lessonId: string) {
+  if (lessonId.startsWith(GENERATED_LESSON_PREFIX)) return repo.findPracticeLesson(db, lessonId, userId);
+  return practiceLesson(db, lessonId);
+}
+
+/** The exercises of a lesson `learnerLesson` answered, with their answers, in order. */
+export function learnerLessonExercises(db: Db | Tx, lesson: repo.PracticeLesson) {
+  return lesson.createdBy === null ? lessonExercises(db, lesson.id) : repo.exercisesOf(db, lesson.id);
+}
+
 /** A lesson's exercises with their answers, in order. */
 export function lessonExercises(db: Db | Tx, lessonId: string) {
   return exercises.get(`${CONTENT_VERSION}:${lessonId}`, () => repo.exercisesOf(db, lessonId));

@@ -17,8 +17,11 @@ import {
   userStats,
 } from '../../db/schema/index.js';
 
-/** A catalogue lesson as practice needs it, with its sub-module ids in order. */
-export async function findPracticeLesson(db: Db | Tx, lessonId: string) {
+/**
+ * A lesson as practice needs it, with its sub-module ids in order: a catalogue lesson, or with `owner` one
+ * that user generated (never another user's).
+ */
+export async function findPracticeLesson(db: Db | Tx, lessonId: string, owner?: string) {
   const [lesson] = await db
     .select({
       id: lessons.id,
@@ -27,9 +30,10 @@ export async function findPracticeLesson(db: Db | Tx, lessonId: string) {
       position: lessons.position,
       xpReward: lessons.xpReward,
       perfectBonus: lessons.perfectBonus,
+      createdBy: lessons.createdBy,
     })
     .from(lessons)
-    .where(and(eq(lessons.id, lessonId), isNull(lessons.createdBy)))
+    .where(and(eq(lessons.id, lessonId), owner ? eq(lessons.createdBy, owner) : isNull(lessons.createdBy)))
     .limit(1);
   if (!lesson) return null;
   const subModules = await db

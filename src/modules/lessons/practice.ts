@@ -8,7 +8,7 @@ import { unlockedAchievementIds } from '../gamification/service.js';
 import { learnerOf } from '../users/accounts.js';
 import { addDays, localDate } from '../users/local-date.js';
 import { dayActivity, drawChallenges, progressOf } from './challenges.js';
-import { courseOf, lessonExercises, practiceLesson, previousLesson } from './course.js';
+import { courseOf, learnerLesson, learnerLessonExercises, practiceLesson, previousLesson } from './course.js';
 import * as repo from './practice-repo.js';
 import type { ExerciseDto, ModuleProgressDto, UserProgressDto } from './schema.js';
 import { type LessonsDeps, listLessons } from './service.js';
@@ -28,9 +28,9 @@ export async function requireLearner(deps: { db: Db | Tx; clock: () => Date }, u
   return learner;
 }
 
-/** A catalogue lesson to practise; NOT_FOUND otherwise. */
-export async function requireLesson(db: Db | Tx, lessonId: string) {
-  const lesson = await practiceLesson(db, lessonId);
+/** A catalogue lesson, or one the learner generated, to practise; NOT_FOUND otherwise. */
+export async function requireLesson(db: Db | Tx, userId: string, lessonId: string) {
+  const lesson = await learnerLesson(db, userId, lessonId);
   if (!lesson) throw new AppError('NOT_FOUND', 'Lesson not found');
   return lesson;
 }
@@ -85,7 +85,7 @@ function roundRobin(pool: repo.PracticeExercise[], count: number): repo.Practice
 /** `lessons.getExercises`: what to answer in a lesson, without the answers. FORBIDDEN while it is locked. */
 export async function getExercises(deps: LessonsDeps, userId: string, lessonId: string) {
   const [lesson, learner] = await Promise.all([
-    requireLesson(deps.db, lessonId),
+    requireLesson(deps.db, userId, lessonId),
     requireLearner(deps, userId),
   ]);
   if (await isLocked(deps.db, userId, lesson, learner.isPremium)) {
@@ -95,7 +95,7 @@ export async function getExercises(deps: LessonsDeps, userId: string, lessonId: 
     );
   }
   const [pool, completed] = await Promise.all([
-    lessonExercises(deps.db, lessonId),
+    learnerLessonExercises(deps.db, lesson),
     repo.countCompletedLessons(deps.db, userId),
   ]);
   const { boost, tier, exercises } = exerciseSet(lesson, pool, completed);

@@ -42,7 +42,8 @@ export async function deleteLessonsCreatedBy(tx: Tx, userId: string): Promise<vo
   await tx.delete(lessons).where(eq(lessons.createdBy, userId));
 }
 
-async function withContent(db: Db | Tx, rows: Lesson[]): Promise<LessonDto[]> {
+/** Stored lesson rows with their sub-modules and items, as the contract's Lesson. */
+export async function withContent(db: Db | Tx, rows: Lesson[]): Promise<LessonDto[]> {
   if (rows.length === 0) return [];
   const subModules = await db
     .select()

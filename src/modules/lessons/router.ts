@@ -1,4 +1,10 @@
 import { authedProcedure, publicProcedure, router } from '../../trpc/init.js';
+import * as generate from './generate.js';
+import {
+  generateLessonInput,
+  getGeneratedLessonInput,
+  listGeneratedLessonsInput,
+} from './generate-schema.js';
 import * as practice from './practice.js';
 import {
   getAllLessonsInput,
@@ -13,7 +19,10 @@ import {
 import * as service from './service.js';
 import { submit, updateProgress } from './submit.js';
 
-/** `lessons.*` (api-contract §3.5), plus `getExercises`: the exercises `submit` scores. */
+/**
+ * `lessons.*` (api-contract §3.5), plus `getExercises` (the exercises `submit` scores) and
+ * `getGenerated`/`listGenerated` (the caller's own generated lessons).
+ */
 export const lessonsRouter = router({
   getAll: publicProcedure
     .meta({ cache: 'public' })
@@ -40,6 +49,17 @@ export const lessonsRouter = router({
   getDailyChallenge: authedProcedure
     .input(getDailyChallengeInput)
     .query(({ ctx, input }) => practice.getDailyChallenge(ctx.deps, ctx.caller.userId, input.date)),
+  generate: authedProcedure
+    .meta({ rateLimit: 'ai' })
+    .input(generateLessonInput)
+    .mutation(({ ctx, input }) => generate.generateLesson(ctx.deps, ctx.caller.userId, input)),
+  /** The caller's own generated lessons: never through the publicly cached getById/getAll. */
+  getGenerated: authedProcedure
+    .input(getGeneratedLessonInput)
+    .query(({ ctx, input }) => generate.getGeneratedLesson(ctx.deps, ctx.caller.userId, input.id)),
+  listGenerated: authedProcedure
+    .input(listGeneratedLessonsInput)
+    .query(({ ctx, input }) => generate.listGeneratedLessons(ctx.deps, ctx.caller.userId, input.limit)),
   submit: authedProcedure
     .input(submitInput)
     .mutation(({ ctx, input }) => submit(ctx.deps, ctx.caller.userId, input)),

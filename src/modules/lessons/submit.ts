@@ -12,7 +12,7 @@ import { applyRankingUpdate } from '../leaderboard/boards.js';
 import { ensureCardsForItems } from '../srs/service.js';
 import { localDate } from '../users/local-date.js';
 import { completeChallenges } from './challenges.js';
-import { lessonExercises } from './course.js';
+import { learnerLessonExercises } from './course.js';
 import { exerciseSet, isLocked, progressReport, requireLearner, requireLesson } from './practice.js';
 import * as repo from './practice-repo.js';
 import type { ScoredAnswer, SubmitInput, UpdateProgressInput, UserProgressDto } from './schema.js';
@@ -47,10 +47,10 @@ export interface SubmitResult {
 export async function submit(deps: LessonsDeps, userId: string, input: SubmitInput): Promise<SubmitResult> {
   const now = deps.clock();
   const [lesson, learner] = await Promise.all([
-    requireLesson(deps.db, input.lessonId),
+    requireLesson(deps.db, userId, input.lessonId),
     requireLearner(deps, userId),
   ]);
-  const pool = await lessonExercises(deps.db, lesson.id);
+  const pool = await learnerLessonExercises(deps.db, lesson);
 
   const outcome = await deps.db.transaction(async (tx) => {
     const counters = await lockLearner({ db: tx }, userId);
@@ -286,7 +286,7 @@ async function recordPractice(
 export async function updateProgress(deps: LessonsDeps, userId: string, input: UpdateProgressInput) {
   const now = deps.clock();
   const [lesson, learner] = await Promise.all([
-    requireLesson(deps.db, input.lessonId),
+    requireLesson(deps.db, userId, input.lessonId),
     requireLearner(deps, userId),
   ]);
   if (!lesson.subModuleIds.includes(input.subModuleId)) {

@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import type { LearnPayload } from '../../db/schema/index.js';
+import { isStorableText } from '../../lib/text-input.js';
+
+const line = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((value) => isStorableText(value) && !/\p{Cc}/u.test(value), 'must be one line of text');
+/** An optional text: models send null, "" or leave it out alike; all three mean absent. */
+const optionalLine = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .refine((value) => isStorableText(value) && !/\p{Cc}/u.test(value), 'must be one line of text')
+    .nullish()
+    .transform((value) => value || undefined);
+
+const example = z.object({
+  word: line(64),
+  translation: line(128),
+  pronunciation: optionalLine(64),
+});
+
+/**
+ * The `LearnPayload` (api-contract §3.8) a model must answer for a language without seeded content:
+ * bounded lengths and counts, the closed list of letter types, 0–20 and the tens among the numbers, no
+ * value twice. Unknown keys are dropped, absent optional fields left out, and ids assigned here, so a
+ * stored payload has exactly the contract's keys whatever the model added.
+ */
+export const generatedLearnPayload = z
+  .object({
+    alphabet: z
+      .array(
+        z.object({
+          character: line(16),
+          romanization: optionalLine(32),
+          pronunciation: line(64),
+          type: z.enum(['vowel', 'consonant', 'special']),
+          difficulty: z.number().int().min(1).max(5),
+          examples: z.array(example).max(4),
+        }),
+      )
+      .min(5)
+      .max(80),
+    numbers: z
+      .array(
+        z.object({
+          value: z.number().int().min(0).max(1000),
+          target: line(64),
+          pronunciation: optionalLine(64),
+        }),
+      )
+      .min(21)
+      .max(40)
+      .refine(
+        (numbers) => new Set(numbers.map((n) => n.value)).size === numbers.length,
+        'numbers must differ',
+      )
+      .refine(
+        (numbers) => Array.from({ length: 21 }, (_, i) => i).every((v) => numbers.some((n) => n.value === v)),
+        {
+          message: 'numbers must include 0 to 20',
+        },
+      ),
+    commonWords: z
+      .array(
+        z.object({ target: line(64), native: line(128), pronunciation: optionalLine(64), theme: line(32) }),
+      )
+      .min(10)
+      .max(40),
+    phrases: z
+      .array(
+        z.object({
+          target: line(200),
+          native: line(200),
+          pronunciation: optionalLine(200),
+          context: line(64),
+        }),
+      )
+      .min(10)
+      .max(40),
+    tips: z.array(line(300)).min(3).max(12),
+    phonics: z
+      .array(
+        z.object({
+          sound: line(32),
+          ipa: optionalLine(32),
+          graphemes: z.array(line(16)).min(1).max(8),
+          examples: z.array(example.pick({ word: true, translation: true })).max(4),
+          mouthHint: optionalLine(200),
+        }),
+      )
+      .max(30)
+      .nullish(),
+  })
+  .transform((payload) => ({ ...payload, phonics: payload.phonics ?? undefined }));
+
+/** Drops the keys whose value is undefined, recursively: the payload has only the keys it uses. */
+function compact<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(compact) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, child]) => child !== undefined)
+        .map(([key, child]) => [key, compact(child)]),
+    ) as T;
+  }
+  return value;
+}
+
+/**
+ * A model's answer as the LearnPayload of `code`, or null when it is not valid. Letters and sounds get
+ * ids from their place (`sw_0`, `sw_phonic_0`), numbers are put in order.
+ */
+export function toLearnPayload(code: string, answer: unknown): LearnPayload | null {
+  const parsed = generatedLearnPayload.safeParse(answer);
+  if (!parsed.success) return null;
+  const { alphabet, numbers, phonics, ...rest } = parsed.data;
+  return compact({
+    alphabet: alphabet.map((letter, index) => ({ id: `${code}_${index}`, ...letter })),
+    numbers: [...numbers].sort((a, b) => a.value - b.value),
+    ...rest,
+    ...(phonics && phonics.length > 0
+      ? { phonics: phonics.map((phonic, index) => ({ id: `${code}_phonic_${index}`, ...phonic })) }
+      : {}),
+  });
+}
+
+/** Why an answer is not valid, briefly, for the model's second try. */
+export function invalidReasons(answer: unknown): string {
+  const parsed = generatedLearnPayload.safeParse(answer);
+  if (parsed.success) return '';
+  return parsed.error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.map(String).join('.') || 'answer'}: ${issue.message}`)
+    .join('; ');
+}
