@@ -21,21 +21,33 @@ let t: TestApp;
 let fake: FakeProvider;
 let user: TestUser;
 
-/** A lesson as `lessons.generate` asks the model for one, with the items the prompt asks for. */
-function generatedLesson(request: RecordedRequest): string {
+/**
+ * One answer valid for every AI procedure (each reads only its own fields): a lesson as `lessons.generate`
+ * asks for one, with the items its prompt asks for, a tutor reply, a translation and starters.
+ */
+function validAnswer(request: RecordedRequest): string {
   const messages = request.json?.messages as { content: string }[];
-  const { itemCount } = JSON.parse(messages[1]?.content ?? '{}') as { itemCount?: number };
+  let itemCount = 3;
+  try {
+    itemCount = (JSON.parse(messages[1]?.content ?? '{}') as { itemCount?: number }).itemCount ?? 3;
+  } catch {
+    // Not the lesson generator's prompt.
+  }
   return JSON.stringify({
     type: 'vocabulary',
     title: 'Boundary lesson',
     description: 'Generated for the boundary test',
     icon: '🧪',
     instructions: 'Learn each word.',
-    items: Array.from({ length: itemCount ?? 3 }, (_, i) => ({
+    items: Array.from({ length: itemCount }, (_, i) => ({
       type: 'word',
       value: `w${i}`,
       translation: `t${i}`,
     })),
+    reply: '¡Hola!',
+    corrections: [],
+    translation: 'hola',
+    starters: ['¿Qué tal?', '¿De dónde eres?', '¿Qué haces hoy?'],
   });
 }
 let admin: TestUser;
@@ -47,7 +59,7 @@ beforeAll(async () => {
   );
   // AI procedures reach their services (and the database) through a provider that answers valid output.
   fake = await startFakeProvider({ keepRequests: false });
-  fake.reply = generatedLesson;
+  fake.reply = validAnswer;
   t = await createTestApp({
     env: { ACCESS_LOG: 'off', AI_BASE_URL: fake.url },
     rateLimits: { policies: unlimited },
