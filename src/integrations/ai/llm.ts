@@ -57,6 +57,8 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
       return policy.circuit;
     },
 
+    refuseWhileOpen: () => policy.refuseWhileOpen('chat'),
+
     complete(request) {
       return policy.execute(
         'chat',

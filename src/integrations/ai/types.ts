@@ -27,6 +27,11 @@ export interface LlmClient {
   readonly provider: string;
   readonly model: string;
   readonly circuit: CircuitStatus;
+  /**
+   * SERVICE_UNAVAILABLE (with Retry-After) at once while the circuit is open: lets a procedure refuse
+   * before reading or writing anything. Returns when a call may be made.
+   */
+  refuseWhileOpen(): void;
   complete(request: CompletionRequest): Promise<Completion>;
   /**
    * The reply's text as it is generated. Opening the stream has the full policy (retries, breaker); once

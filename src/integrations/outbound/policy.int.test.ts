@@ -170,6 +170,29 @@ describe('circuit breaker', () => {
     );
   });
 
+  it('lets a caller refuse before its own work while the circuit is open, and probe after the pause', async () => {
+    fake.setDefault({ kind: 'status', status: 500 });
+    const clients = clientsFor(fake, {
+      retries: 0,
+      breaker: { consecutiveFailures: 1, halfOpenAfterMs: 400 },
+    });
+    clients.llm.refuseWhileOpen();
+    await rejectionOf(clients.llm.complete(ask));
+    const refusal = await rejectionOf(Promise.resolve().then(() => clients.llm.refuseWhileOpen()));
+    expect(refusal).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 1 });
+    expect(await outcomes(clients)).toContainEqual(
+      expect.objectContaining({ outcome: 'circuit_open', count: 1 }),
+    );
+
+    await sleep(450);
+    // The pause is over: no refusal, and the next call is the probe that closes the circuit.
+    clients.llm.refuseWhileOpen();
+    fake.setDefault({ kind: 'ok' });
+    await clients.llm.complete(ask);
+    expect(clients.llm.circuit).toBe('closed');
+    expect(fake.requests).toHaveLength(2);
+  });
+
   it('does not count requests the provider refused as ours to fix (4xx)', async () => {
     fake.setDefault({ kind: 'status', status: 422 });
     const clients = clientsFor(fake, {

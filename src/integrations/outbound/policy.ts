@@ -80,6 +80,12 @@ export interface OutboundPolicy {
     call: (signal: AbortSignal) => Promise<T>,
     options?: ExecuteOptions,
   ): Promise<T>;
+  /**
+   * Throws the open circuit's SERVICE_UNAVAILABLE (counted as a `circuit_open` call of `operation`) while
+   * the circuit is open and its pause has not run out, so that a caller can refuse before doing work of
+   * its own; once the pause is over it returns, and the next `execute` is the half-open probe.
+   */
+  refuseWhileOpen(operation: string): void;
 }
 
 const CIRCUIT_STATUS: Record<CircuitState, CircuitStatus> = {
@@ -185,6 +191,12 @@ export function createOutboundPolicy(options: OutboundPolicyOptions): OutboundPo
     provider,
     get circuit() {
       return CIRCUIT_STATUS[breaker.state];
+    },
+
+    refuseWhileOpen(operation) {
+      if (breaker.state !== CircuitState.Open || Date.now() >= openedAt + halfOpenAfterMs) return;
+      metrics.calls.inc({ provider, operation, outcome: 'circuit_open' });
+      throw toAppError('circuit_open', undefined);
     },
 
     async execute(operation, call, executeOptions = {}) {

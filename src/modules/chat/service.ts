@@ -256,6 +256,9 @@ export async function sendMessage(
   input: SendMessageInput,
   signal?: AbortSignal,
 ): Promise<SendMessageResult> {
+  // An open circuit refuses before any database work (bad input is still a 400 first).
+  screenLearnerText(input.message, 'message');
+  deps.ai.llm?.refuseWhileOpen();
   const step = await prepareMessage(deps, actor, input);
   if ('replay' in step) return step.replay;
   const { prepared } = step;
