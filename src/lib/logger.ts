@@ -61,6 +61,14 @@ export function createLogger(options: LoggerOptions): Logger {
  * request path. Whatever is buffered is written synchronously when the process exits.
  */
 function bufferedStdout(): DestinationStream {
+  // One per process, shared by every logger (tests create many): one buffer, one exit flush.
+  sharedStdout ??= createBufferedStdout();
+  return sharedStdout;
+}
+
+let sharedStdout: DestinationStream | undefined;
+
+function createBufferedStdout(): DestinationStream {
   const destination = pino.destination({ dest: 1, sync: false, minLength: 8 * 1024 });
   const timer = setInterval(() => destination.flush(), 200);
   timer.unref();
