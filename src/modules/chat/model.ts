@@ -1,45 +1,5 @@
 import { z } from 'zod';
-import type { CompletionRequest, LlmClient, LlmMessage } from '../../integrations/ai/index.js';
-
-/**
- * Structured answers from the model: a JSON object validated with Zod. An answer that fails validation
- * is asked for once more; the second failure hands the raw text back for the caller to degrade.
- */
-export type StructuredAnswer<T> = { ok: true; value: T } | { ok: false; raw: string };
-
-/** The JSON in a model's text: the whole text, or a fenced block (some models add the fence anyway). */
-export function parseJsonText(raw: string): unknown {
-  const fenced = /^```(?:json)?\s*([\s\S]*?)\s*```$/i.exec(raw.trim());
-  try {
-    return JSON.parse(fenced ? fenced[1]! : raw);
-  } catch {
-    return undefined;
-  }
-}
-
-const RETRY_NOTE: LlmMessage = {
-  role: 'system',
-  content: 'Your previous answer was not valid. Answer with exactly one JSON object in the format described.',
-};
-
-/**
- * Asks for a JSON answer and validates it, retrying once on an invalid one. Provider failures (AppError:
- * SERVICE_UNAVAILABLE, TIMEOUT, UPSTREAM_ERROR) propagate; the provider client has retried them already.
- */
-export async function completeStructured<T>(
-  llm: LlmClient,
-  request: Omit<CompletionRequest, 'json'>,
-  schema: z.ZodType<T>,
-): Promise<StructuredAnswer<T>> {
-  let raw = '';
-  for (const messages of [request.messages, [...request.messages, RETRY_NOTE]]) {
-    const completion = await llm.complete({ ...request, messages, json: true });
-    raw = completion.text;
-    const parsed = schema.safeParse(parseJsonText(raw));
-    if (parsed.success) return { ok: true, value: parsed.data };
-  }
-  return { ok: false, raw };
-}
+import { parseModelJson } from '../../integrations/ai/structured.js';
 
 /** The most a stored reply may hold (chat_messages.text allows 4000 characters). */
 export const REPLY_MAX = 4000;
@@ -64,7 +24,7 @@ export type TutorAnswer = z.infer<typeof tutorAnswer>;
  * the text itself when it is plain prose; null when nothing usable is left.
  */
 export function plainReply(raw: string): string | null {
-  const json = parseJsonText(raw);
+  const json = parseModelJson(raw);
   if (json !== undefined) {
     const reply = z.object({ reply: field(REPLY_MAX).min(1) }).safeParse(json);
     return reply.success ? reply.data.reply : null;

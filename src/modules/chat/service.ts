@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../../db/client.js';
 import type { ChatMessage } from '../../db/schema/index.js';
 import type { AiProviders, LlmMessage } from '../../integrations/ai/index.js';
+import { completeStructured } from '../../integrations/ai/structured.js';
 import { AppError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { redactPersonalData, screenText } from '../../lib/safety.js';
@@ -12,7 +13,7 @@ import { applyRankingUpdate, type BoardDeps } from '../leaderboard/boards.js';
 import { learnerOf } from '../users/accounts.js';
 import { canSendMessage, spendChatMessage } from '../users/quota.js';
 import { fallbackReply } from './fallback.js';
-import { completeStructured, languageName, plainReply, tutorAnswer } from './model.js';
+import { languageName, plainReply, tutorAnswer } from './model.js';
 import * as repo from './repo.js';
 import type { ChatMessageDto, GetHistoryInput, SendMessageInput, SendMessageResult } from './schema.js';
 
@@ -56,7 +57,7 @@ export interface PreparedMessage {
 }
 
 /**
- * Everything before the model is asked: the safety filter, the replay of a retried send, and the daily
+ * Everything before the model is asked: the safety filter, an open circuit's refusal, the replay of a retried send, and the daily
  * allowance checked (it is spent only when the exchange is stored, see `storeExchange`).
  * Returns the stored exchange for a replay. RATE_LIMITED when a free user has no message left today.
  */
@@ -67,6 +68,8 @@ export async function prepareMessage(
 ): Promise<{ replay: SendMessageResult } | { prepared: PreparedMessage }> {
   const text = screenLearnerText(input.message, 'message');
   const context = input.context ? screenLearnerText(input.context, 'context') : null;
+  // An open circuit refuses before any database work (bad input is still a 400 first).
+  deps.ai.llm?.refuseWhileOpen();
   if (input.idempotencyKey) {
     const replay = await replayOf(deps, actor, input.idempotencyKey);
     if (replay) return { replay };
@@ -256,9 +259,6 @@ export async function sendMessage(
   input: SendMessageInput,
   signal?: AbortSignal,
 ): Promise<SendMessageResult> {
-  // An open circuit refuses before any database work (bad input is still a 400 first).
-  screenLearnerText(input.message, 'message');
-  deps.ai.llm?.refuseWhileOpen();
   const step = await prepareMessage(deps, actor, input);
   if ('replay' in step) return step.replay;
   const { prepared } = step;

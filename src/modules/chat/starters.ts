@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { CONTENT_VERSION } from '../../db/seed/content/index.js';
+import { completeStructured } from '../../integrations/ai/structured.js';
 import { AppError } from '../../lib/errors.js';
 import { containsProfanity, redactPersonalData } from '../../lib/safety.js';
-import { completeStructured, languageName } from './model.js';
+import { languageName } from './model.js';
 import * as repo from './repo.js';
 import type { ConversationStartersInput } from './schema.js';
 import type { ChatDeps } from './service.js';

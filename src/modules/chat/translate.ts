@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { completeStructured } from '../../integrations/ai/structured.js';
 import { AppError } from '../../lib/errors.js';
 import { findAccountById, learnerOf } from '../users/accounts.js';
 import { localDate, startOfLocalDay } from '../users/local-date.js';
 import { lexiconTranslation } from './fallback.js';
-import { completeStructured, languageName } from './model.js';
+import { languageName } from './model.js';
 import * as repo from './repo.js';
 import type { TranslateInput, TranslationDto } from './schema.js';
 import { type ChatDeps, screenLearnerText } from './service.js';

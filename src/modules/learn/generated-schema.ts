@@ -118,8 +118,12 @@ function compact<T>(value: T): T {
  */
 export function toLearnPayload(code: string, answer: unknown): LearnPayload | null {
   const parsed = generatedLearnPayload.safeParse(answer);
-  if (!parsed.success) return null;
-  const { alphabet, numbers, phonics, ...rest } = parsed.data;
+  return parsed.success ? asLearnPayload(code, parsed.data) : null;
+}
+
+/** A validated answer as the LearnPayload of `code`: letters and sounds get ids, numbers are sorted. */
+export function asLearnPayload(code: string, answer: z.infer<typeof generatedLearnPayload>): LearnPayload {
+  const { alphabet, numbers, phonics, ...rest } = answer;
   return compact({
     alphabet: alphabet.map((letter, index) => ({ id: `${code}_${index}`, ...letter })),
     numbers: [...numbers].sort((a, b) => a.value - b.value),
@@ -128,14 +132,4 @@ export function toLearnPayload(code: string, answer: unknown): LearnPayload | nu
       ? { phonics: phonics.map((phonic, index) => ({ id: `${code}_phonic_${index}`, ...phonic })) }
       : {}),
   });
-}
-
-/** Why an answer is not valid, briefly, for the model's second try. */
-export function invalidReasons(answer: unknown): string {
-  const parsed = generatedLearnPayload.safeParse(answer);
-  if (parsed.success) return '';
-  return parsed.error.issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path.map(String).join('.') || 'answer'}: ${issue.message}`)
-    .join('; ');
 }

@@ -2,14 +2,14 @@ import type { Env } from '../../config/env.js';
 import type { Db } from '../../db/client.js';
 import type { LearnPayload } from '../../db/schema/index.js';
 import { CONTENT_VERSION } from '../../db/seed/content/index.js';
+import { completeStructured } from '../../integrations/ai/structured.js';
 import type { AiProviders, LlmClient, LlmMessage } from '../../integrations/ai/types.js';
 import { type CacheDeps, cached } from '../../lib/cache.js';
-import { parseModelJson } from '../../lib/model-json.js';
 import { limitResponseCaching } from '../../lib/request-context.js';
 import { FALLBACK_LEARN_PAYLOAD } from './fallback.js';
 import { englishNameOf } from './generated-languages.js';
 import * as repo from './generated-repo.js';
-import { invalidReasons, toLearnPayload } from './generated-schema.js';
+import { asLearnPayload, generatedLearnPayload, toLearnPayload } from './generated-schema.js';
 
 /** Bumped when the prompt or the validation changes: older content is then regenerated (and served meanwhile). */
 export const LEARN_GENERATOR_VERSION = 'learn-gen-1';
@@ -87,32 +87,26 @@ async function generateInBackground(deps: LearnGenerationDeps, llm: LlmClient, p
   const row = await repo.findGeneratedContent(deps.db, pair.targetName, pair.nativeName);
   if (row && row.contentVersion === LEARN_GENERATOR_VERSION && row.expiresAt > deps.clock()) return;
 
-  const messages = promptFor(pair);
-  for (let attempt = 1; attempt <= 2; attempt++) {
-    const completion = await llm.complete({ messages, json: true, temperature: 0.3 });
-    const answer = parseModelJson(completion.text);
-    const payload = toLearnPayload(pair.target, answer);
-    if (payload) {
-      await repo.saveGeneratedContent(deps.db, {
-        targetName: pair.targetName,
-        nativeName: pair.nativeName,
-        payload,
-        version: LEARN_GENERATOR_VERSION,
-        expiresAt: new Date(deps.clock().getTime() + KEEP_MS),
-      });
-      deps.log.info({ target: pair.target, native: pair.native }, 'generated learn content');
-      return;
-    }
-    const reasons = answer === undefined ? 'not a JSON object' : invalidReasons(answer);
-    deps.log.warn({ target: pair.target, native: pair.native, attempt, reasons }, 'invalid learn content');
-    messages.push(
-      { role: 'assistant', content: completion.text.slice(0, 4_000) },
-      {
-        role: 'user',
-        content: `That answer was not valid (${reasons}). Answer again with only the JSON object.`,
-      },
+  const answer = await completeStructured(
+    llm,
+    { messages: promptFor(pair), temperature: 0.3 },
+    generatedLearnPayload,
+  );
+  if (!answer.ok) {
+    deps.log.warn(
+      { target: pair.target, native: pair.native, reasons: answer.reasons },
+      'invalid learn content',
     );
+    return;
   }
+  await repo.saveGeneratedContent(deps.db, {
+    targetName: pair.targetName,
+    nativeName: pair.nativeName,
+    payload: asLearnPayload(pair.target, answer.value),
+    version: LEARN_GENERATOR_VERSION,
+    expiresAt: new Date(deps.clock().getTime() + KEEP_MS),
+  });
+  deps.log.info({ target: pair.target, native: pair.native }, 'generated learn content');
 }
 
 /** The prompt: both languages come from closed lists (no user text reaches the provider). */

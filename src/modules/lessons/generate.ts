@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { exercisesFor } from '../../db/seed/exercises.js';
 import { requireProvider } from '../../integrations/ai/index.js';
+import { completeStructured } from '../../integrations/ai/structured.js';
 import type { AiProviders, LlmMessage } from '../../integrations/ai/types.js';
 import { AppError } from '../../lib/errors.js';
-import { parseModelJson } from '../../lib/model-json.js';
 import { screenText } from '../../lib/safety.js';
 import { startOfLocalDay } from '../users/local-date.js';
 import { GENERATED_LESSON_PREFIX } from './course.js';
@@ -127,36 +127,17 @@ function promptFor(input: GenerateLessonInput): LlmMessage[] {
  * more, with what was wrong; a second invalid answer is UPSTREAM_ERROR.
  */
 async function askForLesson(complete: Complete, input: GenerateLessonInput): Promise<GeneratedLesson> {
-  const schema = generatedLessonSchema(input.itemCount);
   const budget = AbortSignal.timeout(GENERATION_BUDGET_MS);
-  const messages = promptFor(input);
-  for (let attempt = 1; ; attempt++) {
-    const completion = await complete({ messages, json: true, temperature: 0.7, signal: budget }).catch(
-      (error: unknown) => {
-        if (budget.aborted) throw new AppError('TIMEOUT', `${SERVICE_LABEL} did not answer in time`);
-        throw error;
-      },
-    );
-    const parsed = schema.safeParse(parseModelJson(completion.text));
-    if (parsed.success) return parsed.data;
-    if (attempt >= 2) {
-      throw new AppError('UPSTREAM_ERROR', `${SERVICE_LABEL} answered with an unusable lesson`);
-    }
-    messages.push(
-      { role: 'assistant', content: completion.text.slice(0, 4_000) },
-      {
-        role: 'user',
-        content: `That answer was not valid (${summarise(parsed.error)}). Answer again with only the JSON object.`,
-      },
-    );
-  }
-}
-
-function summarise(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
-  return error.issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path.map(String).join('.') || 'answer'}: ${issue.message}`)
-    .join('; ');
+  const answer = await completeStructured(
+    { complete },
+    { messages: promptFor(input), temperature: 0.7, signal: budget },
+    generatedLessonSchema(input.itemCount),
+  ).catch((error: unknown) => {
+    if (budget.aborted) throw new AppError('TIMEOUT', `${SERVICE_LABEL} did not answer in time`);
+    throw error;
+  });
+  if (!answer.ok) throw new AppError('UPSTREAM_ERROR', `${SERVICE_LABEL} answered with an unusable lesson`);
+  return answer.value;
 }
 
 const slugOf = (topic: string) =>
