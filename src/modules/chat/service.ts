@@ -165,7 +165,7 @@ export async function storeExchange(
       createdAt: prepared.now,
     });
     if (!message) return null;
-    await spendChatMessage({ db: tx }, actor.userId, prepared.now);
+    const messagesLeft = await spendChatMessage({ db: tx }, actor.userId, prepared.now);
     const counters = await lockLearner({ db: tx }, actor.userId);
     const answer = await repo.insertReply(tx, {
       userId: actor.userId,
@@ -189,7 +189,7 @@ export async function storeExchange(
       },
       counters,
     );
-    return { message, answer, activity };
+    return { message, answer, activity, messagesLeft };
   });
   if (!stored) {
     const replay = await replayOf(deps, actor, input.idempotencyKey!);
@@ -202,7 +202,7 @@ export async function storeExchange(
     aiMessage: toDto(stored.answer),
     xpEarned: stored.activity.xpEarned,
     unlocked: stored.activity.unlocked,
-    messagesLeft: (await canSendMessage(deps, actor)).messagesLeft,
+    messagesLeft: stored.messagesLeft,
     replayed: false,
   };
 }

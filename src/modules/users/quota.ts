@@ -44,9 +44,10 @@ export async function incrementMessageCount(deps: UsersDeps, actor: Actor): Prom
  * in the caller's transaction when given one: `chat.sendMessage` counts in the transaction that stores
  * the exchange, so a reply that is not stored is not counted. The check and the count are one statement,
  * so a burst of concurrent calls cannot exceed the free allowance.
+ * Returns the messages left today (-1 for premium), as `canSendMessage` would answer after it.
  * Throws RATE_LIMITED when a free user has used today's messages, NOT_FOUND if the account is gone.
  */
-export async function spendChatMessage(deps: { db: Db | Tx }, userId: string, now: Date): Promise<void> {
+export async function spendChatMessage(deps: { db: Db | Tx }, userId: string, now: Date): Promise<number> {
   const state = await repo.findQuotaState(deps.db, userId, now);
   if (!state) throw new AppError('NOT_FOUND', 'User not found');
   const params = {
@@ -56,7 +57,9 @@ export async function spendChatMessage(deps: { db: Db | Tx }, userId: string, no
     dailyLimit: FREE_DAILY_MESSAGES,
   };
   // Every account has its stats row from sign-up (auth repo insertUser), so no count means no allowance.
-  if (!(await repo.countMessageIfAllowed(deps.db, params))) throw dailyLimitReached();
+  const usedToday = await repo.countMessageIfAllowed(deps.db, params);
+  if (usedToday === null) throw dailyLimitReached();
+  return state.isPremium ? -1 : Math.max(0, FREE_DAILY_MESSAGES - usedToday);
 }
 
 /** RATE_LIMITED for a free user out of today's messages. */

@@ -142,12 +142,12 @@ export async function findQuotaState(db: Db | Tx, userId: string, now: Date) {
  * Counts one chat message in a single conditional UPDATE, so concurrent calls can never take a free user
  * past the limit: PostgreSQL re-checks the WHERE clause against the row a concurrent update just wrote.
  * A stored date after `today` (the user moved west) counts as today, so changing zone cannot reset it.
- * Returns false when nothing was counted (limit reached).
+ * Returns today's count after this message, or null when nothing was counted (limit reached).
  */
 export async function countMessageIfAllowed(
   db: Db | Tx,
   params: { userId: string; today: string; now: Date; dailyLimit: number },
-): Promise<boolean> {
+): Promise<number | null> {
   const today = sql`${params.today}::date`;
   const newDay = sql`(${userStats.lastMessageDate} is null or ${userStats.lastMessageDate} < ${today})`;
   const rows = await db
@@ -167,8 +167,8 @@ export async function countMessageIfAllowed(
         ),
       ),
     )
-    .returning({ userId: userStats.userId });
-  return rows.length > 0;
+    .returning({ usedToday: userStats.messagesUsedToday });
+  return rows[0]?.usedToday ?? null;
 }
 
 /** The stats row with the user's zone, locked until the transaction ends so stats syncs serialise. */
