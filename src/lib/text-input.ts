@@ -14,6 +14,13 @@ export const isStorableText = (value: string): boolean =>
 export const text = () => z.string().refine(isStorableText, UNSTORABLE_TEXT);
 
 /** The refinement's message, for string formats built otherwise (`z.url().refine(isStorableText, …)`). */
+/** Storable and without control characters (line breaks, tabs): one line of text. */
+export const isOneLine = (value: string): boolean => isStorableText(value) && !/\p{Cc}/u.test(value);
+
+/** One line of text, trimmed, 1..max characters: what a model must answer where the app shows a label. */
+export const oneLine = (max: number) =>
+  z.string().trim().min(1).max(max).refine(isOneLine, 'must be one line of text');
+
 export const UNSTORABLE_TEXT = { error: 'must not contain NUL characters or unpaired surrogates' };
 
 /** A language code as the app sends it: ISO 639 with an optional region or script (`es`, `pt-BR`). */

@@ -1,27 +1,20 @@
 import { z } from 'zod';
 import type { LearnPayload } from '../../db/schema/index.js';
-import { isStorableText } from '../../lib/text-input.js';
+import { isOneLine, oneLine } from '../../lib/text-input.js';
 
-const line = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .refine((value) => isStorableText(value) && !/\p{Cc}/u.test(value), 'must be one line of text');
 /** An optional text: models send null, "" or leave it out alike; all three mean absent. */
 const optionalLine = (max: number) =>
   z
     .string()
     .trim()
     .max(max)
-    .refine((value) => isStorableText(value) && !/\p{Cc}/u.test(value), 'must be one line of text')
+    .refine(isOneLine, 'must be one line of text')
     .nullish()
     .transform((value) => value || undefined);
 
 const example = z.object({
-  word: line(64),
-  translation: line(128),
+  word: oneLine(64),
+  translation: oneLine(128),
   pronunciation: optionalLine(64),
 });
 
@@ -36,9 +29,9 @@ export const generatedLearnPayload = z
     alphabet: z
       .array(
         z.object({
-          character: line(16),
+          character: oneLine(16),
           romanization: optionalLine(32),
-          pronunciation: line(64),
+          pronunciation: oneLine(64),
           type: z.enum(['vowel', 'consonant', 'special']),
           difficulty: z.number().int().min(1).max(5),
           examples: z.array(example).max(4),
@@ -50,7 +43,7 @@ export const generatedLearnPayload = z
       .array(
         z.object({
           value: z.number().int().min(0).max(1000),
-          target: line(64),
+          target: oneLine(64),
           pronunciation: optionalLine(64),
         }),
       )
@@ -68,28 +61,33 @@ export const generatedLearnPayload = z
       ),
     commonWords: z
       .array(
-        z.object({ target: line(64), native: line(128), pronunciation: optionalLine(64), theme: line(32) }),
+        z.object({
+          target: oneLine(64),
+          native: oneLine(128),
+          pronunciation: optionalLine(64),
+          theme: oneLine(32),
+        }),
       )
       .min(10)
       .max(40),
     phrases: z
       .array(
         z.object({
-          target: line(200),
-          native: line(200),
+          target: oneLine(200),
+          native: oneLine(200),
           pronunciation: optionalLine(200),
-          context: line(64),
+          context: oneLine(64),
         }),
       )
       .min(10)
       .max(40),
-    tips: z.array(line(300)).min(3).max(12),
+    tips: z.array(oneLine(300)).min(3).max(12),
     phonics: z
       .array(
         z.object({
-          sound: line(32),
+          sound: oneLine(32),
           ipa: optionalLine(32),
-          graphemes: z.array(line(16)).min(1).max(8),
+          graphemes: z.array(oneLine(16)).min(1).max(8),
           examples: z.array(example.pick({ word: true, translation: true })).max(4),
           mouthHint: optionalLine(200),
         }),

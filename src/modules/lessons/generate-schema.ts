@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DIFFICULTIES } from '../../db/columns.js';
 import { containsProfanity } from '../../lib/safety.js';
-import { isStorableText, languageCode, text } from '../../lib/text-input.js';
+import { languageCode, oneLine, text } from '../../lib/text-input.js';
 import { lessonId } from './schema.js';
 
 /** `lessons.generate` (api-contract §3.5): the contract's input and defaults. */
@@ -34,20 +34,12 @@ export const GENERATED_LESSON_TYPES = [
   'culture',
 ] as const;
 
-const line = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .refine((value) => isStorableText(value) && !/\p{Cc}/u.test(value), 'must be one line of text');
-
 const generatedItem = z
   .object({
     type: z.enum(GENERATED_ITEM_TYPES),
-    value: line(120),
+    value: oneLine(120),
     pronunciation: z.string().trim().max(120).default(''),
-    translation: line(200),
+    translation: oneLine(200),
   })
   .refine((item) => item.type !== 'character' || [...item.value].length <= 3, {
     message: 'a character item holds one letter or sign',
@@ -63,10 +55,10 @@ export function generatedLessonSchema(itemCount: number) {
   return z
     .object({
       type: z.enum(GENERATED_LESSON_TYPES),
-      title: line(80),
-      description: line(240),
-      icon: line(16),
-      instructions: line(300),
+      title: oneLine(80),
+      description: oneLine(240),
+      icon: oneLine(16),
+      instructions: oneLine(300),
       items: z
         .array(generatedItem)
         .min(itemCount)
