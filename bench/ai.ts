@@ -9,7 +9,8 @@ import { closedLoop, type Measurement, printTable, productionEnv, startProcess, 
  * - chat.sendMessage through the service at the same concurrency (premium learners, so no quota stops
  *   them), with the server's CPU per request;
  * - the overhead the service adds: its P50/P95 minus the provider's;
- * - how long a call takes to fail while the provider's circuit is open.
+ * - how long a call takes to fail while the provider's circuit is open;
+ * - the floor any signed-in call pays here (a one-row tRPC query), to read the overhead against.
  */
 const databaseUrl = process.env.DATABASE_URL;
 const redisUrl = process.env.REDIS_URL;
@@ -20,8 +21,11 @@ if (!databaseUrl || !redisUrl) {
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 100);
 const latencyMs = Number(process.env.BENCH_PROVIDER_LATENCY_MS ?? 200);
+const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 10);
 /** Learners per client, taking turns, so a per-user rate limit does not bound what is measured. */
 const LEARNERS_PER_CLIENT = 8;
+/** At least this many learners, however few clients (the 10-client row runs whatever BENCH_CONNECTIONS is). */
+const MIN_LEARNERS = 80;
 const PASSWORD = 'Bench-Password-2026';
 const BREAKER_FAILURES = 5;
 
@@ -42,7 +46,7 @@ const server = await startProcess(
     AI_BREAKER_FAILURES: String(BREAKER_FAILURES),
     AI_BREAKER_HALF_OPEN_MS: '600000',
     AI_BACKOFF_INITIAL_MS: '10',
-    AI_MAX_CONCURRENCY: String(connections * 2),
+    AI_MAX_CONCURRENCY: String(Math.max(100, connections * 2)),
   },
   '/api/health/ready',
 );
@@ -103,7 +107,7 @@ async function profiled(...args: Parameters<typeof closedLoop>): Promise<Measure
   return row;
 }
 try {
-  const learners = await premiumLearners(connections * LEARNERS_PER_CLIENT);
+  const learners = await premiumLearners(Math.max(MIN_LEARNERS, connections * LEARNERS_PER_CLIENT));
   // Every call goes to the next learner, so that no learner's `ai` budget (60 a minute) runs dry.
   let calls = 0;
   const learnerOf = (_worker: number) => learners[calls++ % learners.length]!;
@@ -126,8 +130,20 @@ try {
     if (!response.ok) throw new Error(`provider answered ${response.status}`);
     await response.arrayBuffer();
   };
-  // Warm the server's code paths and connections before measuring.
-  await Promise.all(Array.from({ length: connections }, (_, worker) => sendMessage(worker)));
+  // Warm the server's code paths (the JIT) and connections before measuring: a first few hundred calls
+  // run slower code than a server in service does.
+  await closedLoop('warm-up', connections, warmupSeconds, sendMessage);
+
+  // The floor of any signed-in call: one tRPC query reading one row, through auth and rate limiting.
+  const floor = await closedLoop(
+    'user.canSendMessage, the floor of a signed-in call (1 client)',
+    1,
+    seconds,
+    (worker) =>
+      trpcCall(server.url, 'query', 'user.canSendMessage', undefined, {
+        authorization: learnerOf(worker).authorization,
+      }).then(() => undefined),
+  );
 
   // Side by side at each concurrency: the provider alone (what the service cannot beat), then through it.
   const overheads: string[] = [];
@@ -176,6 +192,7 @@ try {
     ),
   );
 
+  rows.push(floor);
   printTable(rows, 'vs first row');
   log('');
   log('overhead of the service over the provider alone:');

@@ -45,22 +45,25 @@ export function historyAfter(
     .limit(limit);
 }
 
-/** Inserts the learner's message unless its idempotency key was used before (then null). */
-export async function insertUserMessage(tx: Tx, values: NewChatMessage): Promise<ChatMessage | null> {
-  const [row] = await tx
+/** Inserts the learner's message unless its idempotency key was used before (then false). */
+export async function insertUserMessage(tx: Tx, values: NewChatMessage): Promise<boolean> {
+  const rows = await tx
     .insert(chatMessages)
     .values(values)
     .onConflictDoNothing({
       target: [chatMessages.userId, chatMessages.idempotencyKey],
       where: sql`${chatMessages.idempotencyKey} is not null`,
     })
-    .returning();
-  return row ?? null;
+    .returning({ id: chatMessages.id });
+  return rows.length > 0;
 }
 
-export async function insertReply(tx: Tx, values: NewChatMessage): Promise<ChatMessage> {
-  const [row] = await tx.insert(chatMessages).values(values).returning();
-  return row!;
+/**
+ * Messages' insert, unsent: the caller queues it on a WriteBatch with the XP the exchange earns. A reply
+ * may be in the same insert as the message it answers (its reference is checked at the statement's end).
+ */
+export function messagesWrite(tx: Tx, rows: ChatMessage[]) {
+  return tx.insert(chatMessages).values(rows);
 }
 
 /** A stored exchange by the learner message's idempotency key: the message and the reply to it. */

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../../db/client.js';
+import { readAll } from '../../db/reads.js';
 import type { ChatMessage } from '../../db/schema/index.js';
+import { WriteBatch } from '../../db/write-batch.js';
 import type { AiProviders, LlmMessage } from '../../integrations/ai/index.js';
 import { completeStructured } from '../../integrations/ai/structured.js';
 import { AppError } from '../../lib/errors.js';
@@ -8,7 +10,7 @@ import type { Logger } from '../../lib/logger.js';
 import { redactPersonalData, screenText } from '../../lib/safety.js';
 import type { KeyValueStore } from '../../lib/store/types.js';
 import { XP_PER_CHAT_MESSAGE } from '../gamification/rules.js';
-import { lockLearner, recordActivity } from '../gamification/service.js';
+import { recordActivity } from '../gamification/service.js';
 import { applyRankingUpdate, type BoardDeps } from '../leaderboard/boards.js';
 import { learnerOf } from '../users/accounts.js';
 import { canSendMessage, spendChatMessage } from '../users/quota.js';
@@ -54,6 +56,8 @@ export interface PreparedMessage {
   now: Date;
   timeZone: string;
   isPremium: boolean;
+  /** The last stored messages, newest first, sent to the model as context (none without a provider). */
+  recent: ChatMessage[];
 }
 
 /**
@@ -75,7 +79,10 @@ export async function prepareMessage(
     if (replay) return { replay };
   }
   const now = deps.clock();
-  const learner = await learnerOf(deps, actor.userId, now);
+  const [learner, recent] = await readAll(deps.db, [
+    () => learnerOf(deps, actor.userId, now),
+    () => (deps.ai.llm ? repo.historyPage(deps.db, actor.userId, CONTEXT_MESSAGES, 0) : Promise.resolve([])),
+  ]);
   if (!learner) throw new AppError('NOT_FOUND', 'User not found');
   if (!learner.isPremium && !(await canSendMessage(deps, actor)).canSend) {
     throw new AppError(
@@ -83,7 +90,7 @@ export async function prepareMessage(
       'Daily limit of free messages reached; it resets at midnight or with Premium',
     );
   }
-  return { prepared: { text, context, now, ...learner } };
+  return { prepared: { text, context, now, ...learner, recent } };
 }
 
 async function replayOf(deps: ChatDeps, actor: ChatActor, key: string): Promise<SendMessageResult | null> {
@@ -99,15 +106,12 @@ async function replayOf(deps: ChatDeps, actor: ChatActor, key: string): Promise<
   };
 }
 
-/** The conversation for the model: instructions, the last stored messages, the new message. */
-export async function conversationFor(
-  deps: ChatDeps,
-  actor: ChatActor,
+/** The conversation for the model: instructions, the last stored messages (read by `prepareMessage`), the new message. */
+export function conversationFor(
   input: SendMessageInput,
   prepared: PreparedMessage,
   format: 'json' | 'text',
-): Promise<LlmMessage[]> {
-  const recent = await repo.historyPage(deps.db, actor.userId, CONTEXT_MESSAGES, 0);
+): LlmMessage[] {
   const target = languageName(input.language);
   const instructions = [
     `You are Linguamate, a friendly tutor helping a learner practise ${target}.`,
@@ -121,7 +125,7 @@ export async function conversationFor(
   return [
     { role: 'system', content: instructions.join('\n') },
     // Stored learner messages were redacted when stored; redacting again covers rows from before.
-    ...recent.reverse().map(
+    ...prepared.recent.toReversed().map(
       (message): LlmMessage => ({
         role: message.isUser ? 'user' : 'assistant',
         content: message.isUser ? redactPersonalData(message.text).text : message.text,
@@ -154,30 +158,15 @@ export async function storeExchange(
 ): Promise<SendMessageResult> {
   // The reply is dated after the message, so newest-first history lists it first even on a still clock.
   const repliedAt = new Date(Math.max(deps.clock().getTime(), prepared.now.getTime() + 1));
+  const message = messageRow(actor, input, prepared);
   const stored = await deps.db.transaction(async (tx: Tx) => {
-    const message = await repo.insertUserMessage(tx, {
-      userId: actor.userId,
-      text: prepared.text,
-      isUser: true,
-      language: input.language,
-      context: prepared.context,
-      idempotencyKey: input.idempotencyKey ?? null,
-      createdAt: prepared.now,
-    });
-    if (!message) return null;
-    const messagesLeft = await spendChatMessage({ db: tx }, actor.userId, prepared.now);
-    const counters = await lockLearner({ db: tx }, actor.userId);
-    const answer = await repo.insertReply(tx, {
-      userId: actor.userId,
-      text: reply.text,
-      isUser: false,
-      language: input.language,
-      corrections: reply.corrections,
-      nativeTranslation: reply.nativeTranslation,
-      targetTranslation: reply.targetTranslation,
-      replyToId: message.id,
-      createdAt: repliedAt,
-    });
+    // A keyed message is inserted first, on its own: its key may be a retried send's, stored already.
+    if (input.idempotencyKey && !(await repo.insertUserMessage(tx, message))) return null;
+    const spent = await spendChatMessage({ db: tx }, actor.userId, prepared.now, prepared.timeZone);
+    // The exchange is written with the XP it earns, in one statement (see WriteBatch).
+    const batch = new WriteBatch(tx);
+    const answer = replyRow(actor, input, message, reply, repliedAt);
+    batch.add(repo.messagesWrite(tx, input.idempotencyKey ? [answer] : [message, answer]));
     const activity = await recordActivity(
       { db: tx },
       {
@@ -187,9 +176,10 @@ export async function storeExchange(
         language: input.language,
         xp: [{ amount: XP_PER_CHAT_MESSAGE, source: 'chat', refId: message.id }],
       },
-      counters,
+      { locked: spent.counters, batch },
     );
-    return { message, answer, activity, messagesLeft };
+    await batch.flush();
+    return { activity, answer, messagesLeft: spent.messagesLeft };
   });
   if (!stored) {
     const replay = await replayOf(deps, actor, input.idempotencyKey!);
@@ -198,12 +188,56 @@ export async function storeExchange(
   }
   await applyRankingUpdate(deps, stored.activity.rankings);
   return {
-    userMessage: toDto(stored.message),
+    userMessage: toDto(message),
     aiMessage: toDto(stored.answer),
     xpEarned: stored.activity.xpEarned,
     unlocked: stored.activity.unlocked,
     messagesLeft: stored.messagesLeft,
     replayed: false,
+  };
+}
+
+/** The stored form of the learner's message. */
+function messageRow(actor: ChatActor, input: SendMessageInput, prepared: PreparedMessage): ChatMessage {
+  return {
+    id: randomUUID(),
+    userId: actor.userId,
+    conversationId: null,
+    text: prepared.text,
+    isUser: true,
+    language: input.language,
+    context: prepared.context,
+    corrections: [],
+    nativeTranslation: null,
+    targetTranslation: null,
+    idempotencyKey: input.idempotencyKey ?? null,
+    replyToId: null,
+    createdAt: prepared.now,
+  };
+}
+
+/** The stored form of the model's reply to `message`. */
+function replyRow(
+  actor: ChatActor,
+  input: SendMessageInput,
+  message: ChatMessage,
+  reply: Reply,
+  createdAt: Date,
+): ChatMessage {
+  return {
+    id: randomUUID(),
+    userId: actor.userId,
+    conversationId: null,
+    text: reply.text,
+    isUser: false,
+    language: input.language,
+    context: null,
+    corrections: reply.corrections,
+    nativeTranslation: reply.nativeTranslation,
+    targetTranslation: reply.targetTranslation,
+    idempotencyKey: null,
+    replyToId: message.id,
+    createdAt,
   };
 }
 
@@ -265,7 +299,7 @@ export async function sendMessage(
   const llm = deps.ai.llm;
   if (!llm) return fallbackExchange(deps, actor, input, prepared);
 
-  const messages = await conversationFor(deps, actor, input, prepared, 'json');
+  const messages = conversationFor(input, prepared, 'json');
   const answer = await completeStructured(llm, { messages, temperature: 0.7, signal }, tutorAnswer);
   let reply: Reply;
   if (answer.ok) {

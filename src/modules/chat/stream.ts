@@ -38,7 +38,7 @@ export async function* streamMessage(
     yield { type: 'done', ...fallback };
     return;
   }
-  const messages = await conversationFor(deps, actor, input, prepared, 'text');
+  const messages = conversationFor(input, prepared, 'text');
   let text = '';
   for await (const delta of llm.stream({ messages, temperature: 0.7, signal })) {
     if (delta.length === 0 || text.length >= REPLY_MAX) continue;

@@ -31,20 +31,21 @@ export async function lockStats(tx: Tx, userId: string) {
   return row ?? null;
 }
 
-export async function updateStats(
-  tx: Tx,
-  userId: string,
-  values: Partial<typeof userStats.$inferInsert>,
-): Promise<void> {
-  await tx.update(userStats).set(values).where(eq(userStats.userId, userId));
+/*
+ * The writes below return drizzle builders, not results: progression queues them on a WriteBatch
+ * (db/write-batch.ts) and sends them as one statement.
+ */
+
+export function statsWrite(tx: Tx, userId: string, values: Partial<typeof userStats.$inferInsert>) {
+  return tx.update(userStats).set(values).where(eq(userStats.userId, userId));
 }
 
-export async function insertXpEvents(tx: Tx, events: NewXpEvent[]): Promise<void> {
-  if (events.length > 0) await tx.insert(xpEvents).values(events);
+export function xpEventsWrite(tx: Tx, events: NewXpEvent[]) {
+  return events.length > 0 ? tx.insert(xpEvents).values(events) : null;
 }
 
 /** Adds XP and minutes to the user's progress in a language, creating the row on first practice. */
-export async function addLanguageProgress(
+export function languageProgressWrite(
   tx: Tx,
   params: {
     userId: string;
@@ -54,10 +55,10 @@ export async function addLanguageProgress(
     today: string;
     streakDays: number;
   },
-): Promise<void> {
+) {
   const { userId, language, xp, minutes, today, streakDays } = params;
   const sameDay = sql`${userLanguageProgress.dailyProgressDate} = ${today}::date`;
-  await tx
+  return tx
     .insert(userLanguageProgress)
     .values({ userId, language, totalXp: xp, dailyProgress: minutes, dailyProgressDate: today, streakDays })
     .onConflictDoUpdate({
@@ -95,6 +96,10 @@ export async function progressionState(
       array(select ${userAchievements.achievementId} from ${userAchievements}
         where ${userAchievements.userId} = ${userId} and ${userAchievements.unlockedAt} is not null)
         as "achievements",
+      (select coalesce(jsonb_object_agg(${userAchievements.achievementId},
+        ${userAchievements.progress} || '/' || ${userAchievements.maxProgress}), '{}')
+        from ${userAchievements} where ${userAchievements.userId} = ${userId}
+        and ${userAchievements.unlockedAt} is null) as "achievementProgress",
       (select coalesce(sum(${xpEvents.amount}), 0)::int from ${xpEvents} where ${xpEvents.userId} = ${userId}
         and ${xpEvents.createdAt} >= ${periods.week.toISOString()}::timestamptz) as "weekXp",
       (select coalesce(sum(${xpEvents.amount}), 0)::int from ${xpEvents} where ${xpEvents.userId} = ${userId}
@@ -110,6 +115,8 @@ export interface ProgressionState {
   languages: string[];
   badges: string[];
   achievements: string[];
+  /** Progress stored towards the achievements not unlocked yet, by id: `progress/maxProgress`. */
+  achievementProgress: Record<string, string>;
   weekXp: number;
   monthXp: number;
 }
@@ -136,13 +143,13 @@ export async function awardBadges(tx: Tx, userId: string, badgeIds: string[], at
 }
 
 /** Records progress towards achievements, unlocking those whose progress reached the target. */
-export async function saveAchievementProgress(
+export function achievementProgressWrite(
   tx: Tx,
   userId: string,
   entries: { achievementId: string; progress: number; maxProgress: number; unlockedAt: Date | null }[],
-): Promise<void> {
-  if (entries.length === 0) return;
-  await tx
+) {
+  if (entries.length === 0) return null;
+  return tx
     .insert(userAchievements)
     .values(entries.map((entry) => ({ userId, ...entry })))
     .onConflictDoUpdate({

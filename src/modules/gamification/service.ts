@@ -2,6 +2,7 @@ import type { Db, Tx } from '../../db/client.js';
 import { readAll } from '../../db/reads.js';
 import type { Achievement, Badge, XP_SOURCES } from '../../db/schema/index.js';
 import { CONTENT_VERSION } from '../../db/seed/content/index.js';
+import { WriteBatch } from '../../db/write-batch.js';
 import { AppError } from '../../lib/errors.js';
 import { Memo } from '../../lib/memo.js';
 import { localDate } from '../users/local-date.js';
@@ -67,20 +68,32 @@ const achievementCatalogue = new Memo<Achievement[]>(CATALOGUE_MEMO);
 /** A user's progression counters, locked for the rest of the transaction (see `lockLearner`). */
 export type LockedCounters = NonNullable<Awaited<ReturnType<typeof repo.lockStats>>>;
 
+export interface ActivityOptions {
+  /** The counters `lockLearner` returned, when the caller took the lock already. */
+  locked?: LockedCounters;
+  /**
+   * The caller's batch, when it has writes of its own to send with these: the activity's writes are
+   * queued on it and the caller flushes it. Without one they are sent before `recordActivity` returns.
+   */
+  batch?: WriteBatch;
+}
+
 /**
  * Applies an activity inside the caller's transaction, with the user's counters locked: the XP ledger and
  * its total, the streak (on the user's local day), lessons and words, the language's progress, and every
  * badge and achievement it unlocks (achievement rewards are paid into the ledger too). Returns what
- * changed; the caller hands `rankings` to the leaderboards after commit. Pass the counters `lockLearner`
- * returned when the caller took the lock already. NOT_FOUND for an unknown user.
+ * changed; the caller hands `rankings` to the leaderboards after commit. NOT_FOUND for an unknown user.
+ * One read (where the learner stands) and one write (all of it, see WriteBatch), plus one insert in the
+ * rare call that wins a badge.
  */
 export async function recordActivity(
   deps: { db: Tx },
   activity: Activity,
-  locked?: LockedCounters,
+  options: ActivityOptions = {},
 ): Promise<ActivityOutcome> {
   const tx = deps.db;
-  const stats = locked ?? (await lockLearner(deps, activity.userId));
+  const batch = options.batch ?? new WriteBatch(tx);
+  const stats = options.locked ?? (await lockLearner(deps, activity.userId));
   const today = localDate(activity.timeZone, activity.at);
   const streakDays = nextStreak(stats.streakDays, stats.lastActiveDate, today);
   const lastActiveDate =
@@ -94,10 +107,6 @@ export async function recordActivity(
 
   const earned = activity.xp.filter((entry) => entry.amount > 0);
   const earnedXp = sum(earned.map((entry) => entry.amount));
-  await repo.insertXpEvents(
-    tx,
-    earned.map((entry) => ({ userId: activity.userId, ...entry, createdAt: activity.at })),
-  );
   const totals = {
     xp: stats.xpPoints + earnedXp,
     streakDays,
@@ -106,29 +115,46 @@ export async function recordActivity(
   };
   const languages = [...state.languages];
   if (activity.language) {
-    await repo.addLanguageProgress(tx, {
-      userId: activity.userId,
-      language: activity.language,
-      xp: earnedXp,
-      minutes: activity.minutes ?? 0,
-      today,
-      streakDays,
-    });
+    batch.add(
+      repo.languageProgressWrite(tx, {
+        userId: activity.userId,
+        language: activity.language,
+        xp: earnedXp,
+        minutes: activity.minutes ?? 0,
+        today,
+        streakDays,
+      }),
+    );
     if (!languages.includes(activity.language)) languages.push(activity.language);
   }
 
-  const unlocked = await unlockEarned(tx, activity, catalogue, {
+  const unlocked = await unlockEarned(tx, batch, activity, catalogue, {
     state: { ...state, languages },
     counters: { ...totals, totalChats: stats.totalChats },
   });
+  batch.add(
+    repo.xpEventsWrite(tx, [
+      ...earned.map((entry) => ({ userId: activity.userId, ...entry, createdAt: activity.at })),
+      ...unlocked.rewards.map((achievement) => ({
+        userId: activity.userId,
+        amount: achievement.reward.xp,
+        source: 'achievement' as const,
+        refId: achievement.id,
+        createdAt: activity.at,
+      })),
+    ]),
+  );
   totals.xp += unlocked.rewardXp;
-  await repo.updateStats(tx, activity.userId, {
-    xpPoints: totals.xp,
-    streakDays: totals.streakDays,
-    lastActiveDate,
-    lessonsCompleted: totals.lessonsCompleted,
-    wordsLearned: totals.wordsLearned,
-  });
+  batch.add(
+    repo.statsWrite(tx, activity.userId, {
+      xpPoints: totals.xp,
+      streakDays: totals.streakDays,
+      lastActiveDate,
+      lessonsCompleted: totals.lessonsCompleted,
+      wordsLearned: totals.wordsLearned,
+    }),
+  );
+  if (!options.batch) await batch.flush();
 
   const xpEarned = earnedXp + unlocked.rewardXp;
   return {
@@ -166,8 +192,14 @@ interface Counters {
   totalChats: number;
 }
 
+/**
+ * Badges and achievements the activity earns, in rounds (a reward's XP can earn more). Badges are awarded
+ * at once (the insert says which were new); achievement progress is queued on `batch`, one row per
+ * achievement, and the rewards are returned for the caller's XP ledger entry.
+ */
 async function unlockEarned(
   tx: Tx,
+  batch: WriteBatch,
   activity: Activity,
   catalogue: { badges: Badge[]; achievements: Achievement[] },
   { state, counters }: { state: repo.ProgressionState; counters: Counters },
@@ -181,6 +213,8 @@ async function unlockEarned(
   const unlockedAchievements = new Set(state.achievements);
   const badgesWon: Badge[] = [];
   const achievementsWon: Achievement[] = [];
+  // By achievement: a later round's progress replaces an earlier one's (progress only grows).
+  const progressed = new Map<string, AchievementProgress>();
   let rewardXp = 0;
 
   for (let round = 0; round < MAX_UNLOCK_ROUNDS; round++) {
@@ -206,42 +240,32 @@ async function unlockEarned(
     for (const id of awarded) heldBadges.add(id);
     badgesWon.push(...due.filter((badge) => awarded.includes(badge.id)));
 
-    const open = catalogue.achievements.filter((achievement) => !unlockedAchievements.has(achievement.id));
-    const progress = open.map((achievement) => {
+    const reached: Achievement[] = [];
+    for (const achievement of catalogue.achievements) {
+      if (unlockedAchievements.has(achievement.id)) continue;
+      const target = achievement.requirement.value;
       const value = Math.floor(values[achievement.requirement.type] ?? 0);
-      const reached = value >= achievement.requirement.value;
-      return { achievement, value, reached };
-    });
-    await repo.saveAchievementProgress(
-      tx,
-      activity.userId,
-      progress.map(({ achievement, value, reached }) => ({
+      const progress = Math.min(Math.max(value, 0), target);
+      if (value >= target) reached.push(achievement);
+      // Progress the store holds already is not written again.
+      else if (state.achievementProgress[achievement.id] === `${progress}/${target}`) continue;
+      progressed.set(achievement.id, {
         achievementId: achievement.id,
-        progress: Math.min(Math.max(value, 0), achievement.requirement.value),
-        maxProgress: achievement.requirement.value,
-        unlockedAt: reached ? activity.at : null,
-      })),
-    );
-    const reached = progress.filter((entry) => entry.reached).map((entry) => entry.achievement);
+        progress,
+        maxProgress: target,
+        unlockedAt: value >= target ? activity.at : null,
+      });
+    }
     for (const achievement of reached) unlockedAchievements.add(achievement.id);
-    const rewards = reached.filter((achievement) => achievement.reward.xp > 0);
-    await repo.insertXpEvents(
-      tx,
-      rewards.map((achievement) => ({
-        userId: activity.userId,
-        amount: achievement.reward.xp,
-        source: 'achievement' as const,
-        refId: achievement.id,
-        createdAt: activity.at,
-      })),
-    );
     achievementsWon.push(...reached);
-    rewardXp += sum(rewards.map((achievement) => achievement.reward.xp));
+    rewardXp += sum(reached.map((achievement) => Math.max(0, achievement.reward.xp)));
     if (awarded.length === 0 && reached.length === 0) break;
   }
+  batch.add(repo.achievementProgressWrite(tx, activity.userId, [...progressed.values()]));
 
   return {
     rewardXp,
+    rewards: achievementsWon.filter((achievement) => achievement.reward.xp > 0),
     badges: badgesWon.map(({ id, name, description, icon }) => ({ id, name, description, icon })),
     achievements: achievementsWon.map((achievement) => ({
       id: achievement.id,
@@ -252,6 +276,13 @@ async function unlockEarned(
       xpReward: achievement.reward.xp,
     })),
   };
+}
+
+interface AchievementProgress {
+  achievementId: string;
+  progress: number;
+  maxProgress: number;
+  unlockedAt: Date | null;
 }
 
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);

@@ -118,7 +118,7 @@ export async function submit(deps: LessonsDeps, userId: string, input: SubmitInp
         lessonsCompleted: completedNow ? 1 : 0,
         wordsLearned,
       },
-      counters,
+      { locked: counters },
     );
     return {
       replayed: false as const,
@@ -313,7 +313,7 @@ export async function updateProgress(deps: LessonsDeps, userId: string, input: U
         xp: [],
         lessonsCompleted: completedNow ? 1 : 0,
       },
-      counters,
+      { locked: counters },
     );
     return { activity, progress: await progressReport(tx, userId, learner.timeZone, lesson.language, now) };
   });

@@ -43,23 +43,29 @@ export async function incrementMessageCount(deps: UsersDeps, actor: Actor): Prom
  * Counts one chat message (today's count, restarted at the user's local midnight, and the lifetime total),
  * in the caller's transaction when given one: `chat.sendMessage` counts in the transaction that stores
  * the exchange, so a reply that is not stored is not counted. The check and the count are one statement,
- * so a burst of concurrent calls cannot exceed the free allowance.
- * Returns the messages left today (-1 for premium), as `canSendMessage` would answer after it.
+ * so a burst of concurrent calls cannot exceed the free allowance. Pass the user's zone when it is known
+ * (the caller read it already) to save reading it again.
+ * Returns the messages left today (-1 for premium), as `canSendMessage` would answer after it, and the
+ * user's progression counters, locked by the count until the transaction ends (as `lockLearner` would).
  * Throws RATE_LIMITED when a free user has used today's messages, NOT_FOUND if the account is gone.
  */
-export async function spendChatMessage(deps: { db: Db | Tx }, userId: string, now: Date): Promise<number> {
+export async function spendChatMessage(deps: { db: Db | Tx }, userId: string, now: Date, timeZone?: string) {
+  const zone = timeZone ?? resolveTimeZone((await requireQuotaState(deps, userId, now)).timezone);
+  const params = { userId, today: localDate(zone, now), now, dailyLimit: FREE_DAILY_MESSAGES };
+  // Every account has its stats row from sign-up (auth repo insertUser), so no count means no allowance.
+  const counted = await repo.countMessageIfAllowed(deps.db, params);
+  if (counted === null) {
+    if (timeZone) await requireQuotaState(deps, userId, now); // NOT_FOUND rather than RATE_LIMITED
+    throw dailyLimitReached();
+  }
+  const messagesLeft = counted.isPremium ? -1 : Math.max(0, FREE_DAILY_MESSAGES - counted.usedToday);
+  return { messagesLeft, counters: counted.counters };
+}
+
+async function requireQuotaState(deps: { db: Db | Tx }, userId: string, now: Date) {
   const state = await repo.findQuotaState(deps.db, userId, now);
   if (!state) throw new AppError('NOT_FOUND', 'User not found');
-  const params = {
-    userId,
-    today: localDate(resolveTimeZone(state.timezone), now),
-    now,
-    dailyLimit: FREE_DAILY_MESSAGES,
-  };
-  // Every account has its stats row from sign-up (auth repo insertUser), so no count means no allowance.
-  const usedToday = await repo.countMessageIfAllowed(deps.db, params);
-  if (usedToday === null) throw dailyLimitReached();
-  return state.isPremium ? -1 : Math.max(0, FREE_DAILY_MESSAGES - usedToday);
+  return state;
 }
 
 /** RATE_LIMITED for a free user out of today's messages. */

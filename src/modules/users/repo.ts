@@ -142,12 +142,14 @@ export async function findQuotaState(db: Db | Tx, userId: string, now: Date) {
  * Counts one chat message in a single conditional UPDATE, so concurrent calls can never take a free user
  * past the limit: PostgreSQL re-checks the WHERE clause against the row a concurrent update just wrote.
  * A stored date after `today` (the user moved west) counts as today, so changing zone cannot reset it.
- * Returns today's count after this message, or null when nothing was counted (limit reached).
+ * Returns today's count after this message with whether the user is premium and their progression
+ * counters (the row is now locked until the transaction ends), or null when nothing was counted (limit
+ * reached).
  */
 export async function countMessageIfAllowed(
   db: Db | Tx,
   params: { userId: string; today: string; now: Date; dailyLimit: number },
-): Promise<number | null> {
+) {
   const today = sql`${params.today}::date`;
   const newDay = sql`(${userStats.lastMessageDate} is null or ${userStats.lastMessageDate} < ${today})`;
   const rows = await db
@@ -167,8 +169,19 @@ export async function countMessageIfAllowed(
         ),
       ),
     )
-    .returning({ usedToday: userStats.messagesUsedToday });
-  return rows[0]?.usedToday ?? null;
+    .returning({
+      usedToday: userStats.messagesUsedToday,
+      isPremium: activeEntitlementExists(params.userId, params.now),
+      counters: {
+        xpPoints: userStats.xpPoints,
+        streakDays: userStats.streakDays,
+        lastActiveDate: userStats.lastActiveDate,
+        wordsLearned: userStats.wordsLearned,
+        lessonsCompleted: userStats.lessonsCompleted,
+        totalChats: userStats.totalChats,
+      },
+    });
+  return rows[0] ?? null;
 }
 
 /** The stats row with the user's zone, locked until the transaction ends so stats syncs serialise. */
