@@ -4,6 +4,7 @@ export * from './billing.js';
 export * from './chat.js';
 export * from './client-logs.js';
 export * from './dialogue.js';
+export * from './events.js';
 export * from './feedback.js';
 export * from './gamification.js';
 export * from './learn-content.js';
