@@ -1,0 +1,77 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+
+export const root = path.resolve(import.meta.dirname, '../..');
+
+/** A free TCP port on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${what} did not happen within ${timeoutMs} ms`);
+}
+
+/**
+ * A process of the cluster on a fixed port, which can be stopped, killed and started again on the same
+ * port (haproxy's configuration names it). Its stderr is kept (the last lines explain a failure).
+ */
+export class Member {
+  #child: ChildProcess | null = null;
+  #exited: Promise<number | null> = Promise.resolve(null);
+  readonly stderr: string[] = [];
+
+  constructor(
+    readonly name: string,
+    readonly port: number,
+    private readonly command: string,
+    private readonly args: string[],
+    private readonly env: Record<string, string>,
+  ) {}
+
+  get url() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get running() {
+    return this.#child !== null;
+  }
+
+  start(): void {
+    const child = spawn(this.command, this.args, {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', ...this.env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      this.stderr.push(...chunk.split('\n').filter(Boolean));
+      this.stderr.splice(0, Math.max(0, this.stderr.length - 50));
+    });
+    this.#child = child;
+    this.#exited = new Promise((resolve) =>
+      child.once('exit', (code) => {
+        this.#child = null;
+        resolve(code);
+      }),
+    );
+  }
+
+  /** Sends a signal; resolves with the exit code once the process has gone. */
+  async signal(signal: NodeJS.Signals): Promise<number | null> {
+    this.#child?.kill(signal);
+    return this.#exited;
+  }
+}

@@ -1,0 +1,312 @@
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { withDatabase } from '../global-setup.js';
+import { startHaproxy } from './haproxy.js';
+import { freePort, Member, waitFor } from './processes.js';
+import { startRedis } from './redis.js';
+
+/**
+ * `npm run test:cluster`: several instances of the service behind haproxy, on one PostgreSQL database (a
+ * new one on TEST_DATABASE_URL's server, dropped at the end) and a Redis of the test's own, under load
+ * for CLUSTER_SECONDS (default 60) with CLUSTER_CONNECTIONS (default 300) connections of reads and
+ * writes, while one instance is stopped with SIGTERM, one is killed with SIGKILL, and Redis restarts.
+ *
+ * It passes when every response was 2xx or 429, except writes that were in flight on the killed
+ * instance; every write acknowledged with a 2xx is in the database; and every instance is ready again
+ * at the end. Exits 1 otherwise, printing why.
+ */
+const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const seconds = Number(process.env.CLUSTER_SECONDS ?? 60);
+const connections = Number(process.env.CLUSTER_CONNECTIONS ?? 300);
+const API_INSTANCES = 3;
+const USERS = 120;
+/** After SIGKILL, how long writes may still fail: they were in flight on the killed instance. */
+const KILL_WINDOW_MS = 5_000;
+
+const log = (line: string) =>
+  process.stdout.write(`[cluster ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+const failures: string[] = [];
+
+const databaseName = `linguamate_cluster_${Date.now()}`;
+await admin(`create database ${databaseName}`);
+const databaseUrl = withDatabase(adminUrl, databaseName);
+const redis = await startRedis();
+const members: Member[] = [];
+
+try {
+  const baseEnv = {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redis.url,
+    DATABASE_POOL_MAX: '10',
+    JWT_SECRET: 'cluster-test-secret-0123456789-abcdefghij',
+    CORS_ORIGINS: 'https://cluster.invalid',
+    TRUSTED_PROXIES: 'loopback',
+    SHUTDOWN_TIMEOUT_MS: '8000',
+  };
+  const node = (name: string, port: number, env: Record<string, string>) =>
+    new Member(name, port, process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      ...baseEnv,
+      ...env,
+      PORT: String(port),
+    });
+
+  const apis: Member[] = [];
+  for (let index = 1; index <= API_INSTANCES; index++) apis.push(node(`api${index}`, await freePort(), {}));
+  members.push(...apis);
+  // The first instance migrates and seeds; the others then start together.
+  await startMember(apis[0]!);
+  await Promise.all(apis.slice(1).map(startMember));
+  const lb = await startHaproxy(apis.map(({ name, port }) => ({ name, port })));
+  members.push(lb.member);
+  await waitFor('haproxy to see every instance up', async () =>
+    Object.values(await lb.states()).every((state) => state === 'UP'),
+  );
+  log(`${apis.length} api instances behind haproxy at ${lb.url}`);
+
+  const tokens = await signUp(lb.url, USERS);
+  log(`${tokens.length} learners signed up`);
+
+  // Faults at fixed fractions of the run.
+  const faults: { at: number; what: string }[] = [];
+  const started = Date.now();
+  let killedAt = Number.POSITIVE_INFINITY;
+  const schedule = (fraction: number, what: string, fault: () => Promise<void>) =>
+    new Promise<void>((resolve) =>
+      setTimeout(
+        async () => {
+          faults.push({ at: Date.now() - started, what });
+          log(what);
+          try {
+            await fault();
+          } catch (error) {
+            failures.push(`${what}: ${String(error)}`);
+          }
+          resolve();
+        },
+        seconds * 1000 * fraction,
+      ),
+    );
+  const faultsDone = Promise.all([
+    schedule(0.2, 'SIGTERM api1 (drains, then restarts)', async () => {
+      const code = await apis[0]!.signal('SIGTERM');
+      if (code !== 0) failures.push(`api1 exited with ${code} after SIGTERM, not 0`);
+      await startMember(apis[0]!);
+    }),
+    schedule(0.45, 'SIGKILL api2 (restarts after 2 s)', async () => {
+      killedAt = Date.now();
+      await apis[1]!.signal('SIGKILL');
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      await startMember(apis[1]!);
+    }),
+    schedule(0.7, 'Redis restarts', () => redis.restart()),
+  ]);
+
+  const result = await load(lb.url, tokens, () => killedAt);
+  await faultsDone;
+
+  // Everyone back: each instance ready, and haproxy sending to all of them.
+  await waitFor(
+    'every instance to be ready again',
+    async () => (await Promise.all(apis.map((api) => isReady(api.url)))).every(Boolean),
+    30_000,
+  ).catch((error: unknown) => failures.push(String(error)));
+  await waitFor('haproxy to see every instance up again', async () =>
+    Object.values(await lb.states()).every((state) => state === 'UP'),
+  ).catch((error: unknown) => failures.push(String(error)));
+
+  // No acknowledged write lost.
+  const stored = await storedWords(result.acknowledged);
+  const lost = result.acknowledged.filter((word) => !stored.has(word));
+  if (lost.length > 0)
+    failures.push(`${lost.length} acknowledged writes are missing, e.g. ${lost.slice(0, 3).join(', ')}`);
+  for (const [key, count] of Object.entries(result.unexpected))
+    failures.push(`${count} responses ${key} outside what a fault allows`);
+
+  // biome-ignore lint/suspicious/noConsole: the run's report is its tables
+  console.table({
+    requests: result.total,
+    'req/s': Math.round(result.total / seconds),
+    'reads 2xx': result.byKind.read2xx,
+    'writes 2xx': result.byKind.write2xx,
+    '429': result.byKind.limited,
+    'writes failed while api2 was killed': result.byKind.killedWrites,
+    'unexpected answers': Object.values(result.unexpected).reduce((sum, count) => sum + count, 0),
+    'acknowledged writes': result.acknowledged.length,
+    'acknowledged writes lost': lost.length,
+  });
+  // biome-ignore lint/suspicious/noConsole: the run's report is its tables
+  console.table(faults.map(({ at, what }) => ({ 'at s': (at / 1000).toFixed(1), fault: what })));
+} catch (error) {
+  failures.push(error instanceof Error ? (error.stack ?? error.message) : String(error));
+} finally {
+  await Promise.all(members.map((member) => member.signal('SIGKILL')));
+  await redis.member.signal('SIGKILL');
+  await admin(`drop database if exists ${databaseName} with (force)`).catch(() => undefined);
+}
+
+if (failures.length > 0) {
+  for (const member of members) {
+    if (member.stderr.length > 0)
+      log(`last lines of ${member.name}:\n  ${member.stderr.slice(-10).join('\n  ')}`);
+  }
+  log(`FAILED:\n- ${failures.join('\n- ')}`);
+  process.exit(1);
+}
+log('passed');
+
+async function startMember(member: Member): Promise<void> {
+  member.start();
+  await waitFor(`${member.name} to be ready`, () => isReady(member.url));
+}
+
+async function isReady(url: string): Promise<boolean> {
+  return (await fetch(`${url}/api/health/ready`).catch(() => null))?.status === 200;
+}
+
+async function admin(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+async function storedWords(words: string[]): Promise<Set<string>> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ word: string }>(
+      'select word from vocabulary where word = any($1)',
+      [words],
+    );
+    return new Set(rows.map((row) => row.word));
+  } finally {
+    await client.end();
+  }
+}
+
+/** Signs learners up through the load balancer, a few at a time, each from an address of its own. */
+async function signUp(url: string, count: number): Promise<string[]> {
+  const tokens: string[] = [];
+  for (let from = 0; from < count; from += 8) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(8, count - from) }, async (_, offset) => {
+        const index = from + offset;
+        const response = await fetch(`${url}/api/trpc/auth.signup`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.18.7.${index % 250}` },
+          body: JSON.stringify({
+            json: {
+              name: `Cluster ${index}`,
+              email: `cluster-${index}@cluster.invalid`,
+              password: 'Cluster-Password-2026',
+            },
+          }),
+        });
+        if (!response.ok) throw new Error(`signup answered ${response.status}: ${await response.text()}`);
+        const body = (await response.json()) as { result: { data: { json: { accessToken: string } } } };
+        return body.result.data.json.accessToken;
+      }),
+    );
+    tokens.push(...batch);
+  }
+  return tokens;
+}
+
+function storedWord(body: string): string {
+  return (JSON.parse(body) as { result: { data: { json: { entry: { word: string } } } } }).result.data.json
+    .entry.word;
+}
+
+function query(path: string, input: unknown): string {
+  return `/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
+}
+
+/**
+ * Reads and writes through the load balancer for the run: each connection is a learner. A third of the
+ * connections add words of names of their own to their vocabulary (the writes whose acknowledgement is
+ * checked against the database afterwards), the others read the lesson list and the leaderboard. Reads
+ * and writes are separate autocannon runs, side by side: after a connection reset autocannon can pair
+ * an answer with the wrong one of a connection's requests, so each run has one kind of request only.
+ */
+async function load(url: string, tokens: string[], killedAt: () => number) {
+  const acknowledged: string[] = [];
+  const unexpected: Record<string, number> = {};
+  const byKind = { read2xx: 0, write2xx: 0, limited: 0, killedWrites: 0 };
+  const tally = (kind: 'read' | 'write', status: number) => {
+    if (status >= 200 && status < 300) byKind[kind === 'write' ? 'write2xx' : 'read2xx']++;
+    else if (status === 429) byKind.limited++;
+    else if (kind === 'write' && status >= 502 && status <= 504 && Date.now() - killedAt() < KILL_WINDOW_MS)
+      byKind.killedWrites++;
+    else {
+      unexpected[`${kind} ${status}`] = (unexpected[`${kind} ${status}`] ?? 0) + 1;
+      const second = Math.floor((Date.now() - loadStarted) / 1000);
+      unexpectedBySecond[second] = (unexpectedBySecond[second] ?? 0) + 1;
+    }
+  };
+  const loadStarted = Date.now();
+  const unexpectedBySecond: Record<number, number> = {};
+  let clients = 0;
+  const common = {
+    url,
+    duration: seconds,
+    timeout: 20,
+    setupClient: (client: autocannon.Client) => {
+      client.setHeaders({
+        authorization: `Bearer ${tokens[clients++ % tokens.length]}`,
+        'content-type': 'application/json',
+      });
+    },
+  };
+  let words = 0;
+  const writeConnections = Math.max(1, Math.round(connections / 3));
+  const [reads, writes] = await Promise.all([
+    autocannon({
+      ...common,
+      connections: connections - writeConnections,
+      requests: [
+        {
+          method: 'GET',
+          path: query('lessons.getAll', { language: 'es' }),
+          onResponse: (status) => tally('read', status),
+        },
+        {
+          method: 'GET',
+          path: query('leaderboard.get', { filter: 'weekly', sortBy: 'xp', limit: 20 }),
+          onResponse: (status) => tally('read', status),
+        },
+      ],
+    }),
+    autocannon({
+      ...common,
+      connections: writeConnections,
+      requests: [
+        {
+          method: 'POST',
+          path: '/api/trpc/vocabulary.add',
+          setupRequest: (request) => ({
+            ...request,
+            body: JSON.stringify({
+              json: { word: `cluster-${process.pid}-${words++}`, translation: 'prueba', language: 'es' },
+            }),
+          }),
+          onResponse: (status, body) => {
+            tally('write', status);
+            // What was acknowledged is what the server answered it stored.
+            if (status >= 200 && status < 300) acknowledged.push(storedWord(body));
+          },
+        },
+      ],
+    }),
+  ]);
+  // Requests that got no answer at all (a socket error or a timeout) are failures too.
+  const silent = reads.errors + writes.errors;
+  if (silent > 0) unexpected['without an answer (socket error or timeout)'] = silent;
+  if (Object.keys(unexpectedBySecond).length > 0)
+    log(`unexpected answers by second of the run: ${JSON.stringify(unexpectedBySecond)}`);
+  return { total: reads.requests.total + writes.requests.total, acknowledged, unexpected, byKind };
+}
