@@ -25,6 +25,15 @@ export async function startWsService(
   options: { env?: Record<string, string | undefined>; policies?: PolicyOverrides; database?: Database } = {},
 ): Promise<WsService> {
   const logs = new CapturedLogs();
+  const shared = options.database ?? (await testDatabase());
+  // The worker's database outlives this service: its stop closes everything else.
+  const database: Database = {
+    db: shared.db,
+    kind: shared.kind,
+    ping: () => shared.ping(),
+    poolStats: () => shared.poolStats(),
+    close: async () => {},
+  };
   const service = await startService(
     testEnv({
       PORT: '0',
@@ -34,7 +43,7 @@ export async function startWsService(
       ...options.env,
     }),
     {
-      database: options.database ?? (await testDatabase()),
+      database,
       logDestination: logs,
       rateLimits: { keyPrefix: unique('rl'), ...(options.policies && { policies: options.policies }) },
     },
