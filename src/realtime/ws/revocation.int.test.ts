@@ -21,7 +21,10 @@ describe.runIf(usingRedis())('session revocation across instances (one Redis)', 
       expect(await ws.client.user.get.query()).toMatchObject({ id: user.id });
       const elsewhere = await second.asTestApp.trpc({ headers: { authorization: `Bearer ${accessToken}` } });
       await elsewhere.auth.logout.mutate();
-      expect(await ws.closed()).toEqual({ code: 4002, reason: { code: 'SESSION_REVOKED', reconnect: false } });
+      expect(await ws.closed()).toEqual({
+        code: 4002,
+        reason: { code: 'SESSION_REVOKED', reconnect: false },
+      });
     } finally {
       ws.close();
     }
