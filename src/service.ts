@@ -1,17 +1,19 @@
+import type { Server } from 'node:http';
 import type { Env } from './config/env.js';
 import { runMigrations } from './db/migrate.js';
 import { seedIfNeeded } from './db/seed/seed.js';
 import { closeDeps, createDeps, type Deps, type DepsOverrides } from './deps.js';
 import { createApp } from './http/app.js';
 import { serverLimitsFrom, startHttpServer } from './http/server.js';
+import { attachWebSocketServer } from './realtime/ws/gateway.js';
 
 /** A running HTTP service: its URL, its dependencies, and the way to stop it gracefully. */
 export interface RunningService {
   url: string;
   deps: Deps;
   /**
-   * Stops taking work: readiness turns 503 so load balancers drain the instance, in-flight requests get
-   * SHUTDOWN_TIMEOUT_MS to finish, then the mail dispatcher, the client log pruner, the shared store and the database close.
+   * Stops taking work: readiness turns 503 so load balancers drain the instance, WebSockets are closed
+   * with 1012 (reconnect elsewhere), in-flight requests get SHUTDOWN_TIMEOUT_MS to finish, then the mail dispatcher, the client log pruner, the shared store and the database close.
    * Resolves once everything is closed; calling it again returns the same promise.
    */
   stop(reason: string): Promise<void>;
@@ -49,6 +51,14 @@ export async function startService(env: Env, overrides: DepsOverrides = {}): Pro
     log,
     limits: serverLimitsFrom(env),
   });
+  // tRPC over WebSocket on the same server and path: a role without realtime skips this call.
+  const websocket = await attachWebSocketServer({ server: http.server as Server, deps }).catch(
+    async (error: unknown) => {
+      await http.close(0);
+      await closeDeps(deps);
+      throw error;
+    },
+  );
   deps.mailer.start();
   deps.clientLogPruner.start();
   log.info(
@@ -61,7 +71,8 @@ export async function startService(env: Env, overrides: DepsOverrides = {}): Pro
     stopping ??= (async () => {
       deps.lifecycle.shuttingDown = true;
       log.info({ reason, deadlineMs: env.SHUTDOWN_TIMEOUT_MS }, 'shutting down: draining in-flight requests');
-      await http.close(env.SHUTDOWN_TIMEOUT_MS);
+      // Sockets get their 1012 while HTTP drains: the server cannot finish closing while they are open.
+      await Promise.all([websocket.close(), http.close(env.SHUTDOWN_TIMEOUT_MS)]);
       await closeDeps(deps);
       log.info('shutdown complete');
     })();

@@ -14,29 +14,51 @@ export type ClientIpResolver = (c: Context) => string | null;
  * `uniquelocal`; an invalid entry throws here, at start-up. The result is kept on the context as `clientIp`.
  */
 export function createClientIpResolver(trustedProxies: readonly string[]): ClientIpResolver {
-  const trust = proxyAddr.compile([...trustedProxies]);
-  const trustsAnyProxy = trustedProxies.length > 0;
-
+  const resolve = createPeerIpResolver(trustedProxies);
   return function resolveClientIp(c) {
     const cached = c.get('clientIp') as string | undefined;
     if (cached !== undefined) return cached;
     const peer = peerAddress(c);
     if (peer === null) return null;
-    const forwardedFor = trustsAnyProxy ? c.req.header('x-forwarded-for') : undefined;
-    const ip = unmapIpv4(
-      forwardedFor
+    const ip = resolve(peer, c.req.header('x-forwarded-for'));
+    c.set('clientIp', ip);
+    return ip;
+  };
+}
+
+/**
+ * The client IP of a Node request that never reaches Hono (a WebSocket upgrade), by the same rules as
+ * `createClientIpResolver`.
+ */
+export function createUpgradeIpResolver(
+  trustedProxies: readonly string[],
+): (request: IncomingMessage) => string | null {
+  const resolve = createPeerIpResolver(trustedProxies);
+  return (request) => {
+    const peer = request.socket.remoteAddress;
+    if (!peer) return null;
+    const forwardedFor = request.headers['x-forwarded-for'];
+    return resolve(peer, Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor);
+  };
+}
+
+function createPeerIpResolver(trustedProxies: readonly string[]) {
+  const trust = proxyAddr.compile([...trustedProxies]);
+  const trustsAnyProxy = trustedProxies.length > 0;
+  return (peer: string, forwardedFor: string | undefined): string => {
+    const header = trustsAnyProxy ? forwardedFor : undefined;
+    return unmapIpv4(
+      header
         ? proxyAddr(
             // proxy-addr reads only these two fields of a Node request.
             {
               socket: { remoteAddress: peer },
-              headers: { 'x-forwarded-for': forwardedFor },
+              headers: { 'x-forwarded-for': header },
             } as unknown as IncomingMessage,
             trust,
           )
         : peer,
     );
-    c.set('clientIp', ip);
-    return ip;
   };
 }
 

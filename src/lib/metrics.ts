@@ -34,7 +34,35 @@ export interface Metrics {
   clientLogsIngested: Counter<'level'>;
   /** Client log batches refused, by reason (CLIENT_LOG_REJECTIONS). */
   clientLogBatchesRejected: Counter<'reason'>;
+  /** WebSocket connections (realtime/ws): open sockets, closes by reason, messages by direction. */
+  ws: WebSocketMetrics;
 }
+
+export interface WebSocketMetrics {
+  open: Gauge;
+  /** Closes by reason (WS_CLOSE_REASONS) and upgrades refused (WS_UPGRADE_REFUSALS). */
+  closed: Counter<'reason'>;
+  upgradesRefused: Counter<'reason'>;
+  messages: Counter<'direction'>;
+}
+
+/** Why a WebSocket closed: the bounded label values of `ws_connections_closed_total`. */
+export const WS_CLOSE_REASONS = [
+  'client',
+  'token_expired',
+  'session_revoked',
+  'user_limit',
+  'slow_consumer',
+  'message_flood',
+  'message_too_big',
+  'heartbeat_timeout',
+  'shutdown',
+  'error',
+] as const;
+export type WsCloseReason = (typeof WS_CLOSE_REASONS)[number];
+
+/** Why an upgrade to WebSocket was refused before any socket opened. */
+export const WS_UPGRADE_REFUSALS = ['not_found', 'instance_limit', 'shutting_down'] as const;
 
 /** Why a client log batch was refused: the bounded label values of `client_log_batches_rejected_total`. */
 export const CLIENT_LOG_REJECTIONS = [
@@ -128,9 +156,37 @@ export function createMetrics(poolStats: () => PoolStats): Metrics {
       labelNames: ['reason'],
       registers: [registry],
     }),
+    ws: {
+      open: new Gauge({
+        name: 'ws_connections_open',
+        help: 'Open WebSocket connections on this instance',
+        registers: [registry],
+      }),
+      closed: new Counter({
+        name: 'ws_connections_closed_total',
+        help: 'WebSocket connections closed, by reason (client, token_expired, session_revoked, slow_consumer…)',
+        labelNames: ['reason'],
+        registers: [registry],
+      }),
+      upgradesRefused: new Counter({
+        name: 'ws_upgrades_refused_total',
+        help: 'WebSocket upgrades refused before opening: not_found, instance_limit, shutting_down',
+        labelNames: ['reason'],
+        registers: [registry],
+      }),
+      messages: new Counter({
+        name: 'ws_messages_total',
+        help: 'WebSocket messages by direction (in, out)',
+        labelNames: ['direction'],
+        registers: [registry],
+      }),
+    },
   };
   for (const outcome of ['sent', 'failed', 'abandoned']) metrics.mailMessages.inc({ outcome }, 0);
   for (const reason of CLIENT_LOG_REJECTIONS) metrics.clientLogBatchesRejected.inc({ reason }, 0);
+  for (const reason of WS_CLOSE_REASONS) metrics.ws.closed.inc({ reason }, 0);
+  for (const reason of WS_UPGRADE_REFUSALS) metrics.ws.upgradesRefused.inc({ reason }, 0);
+  for (const direction of ['in', 'out']) metrics.ws.messages.inc({ direction }, 0);
 
   const poolGauge = (name: string, help: string, pick: (stats: PoolStats) => number) =>
     new Gauge({

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.js';
 import type { Mailer } from '../../integrations/mailer/index.js';
 import type { Logger } from '../../lib/logger.js';
 import type { RateLimits } from '../../lib/rate-limit/limiter.js';
-import type { KeyValueStore } from '../../lib/store/types.js';
+import type { KeyValueStore, PubSub } from '../../lib/store/types.js';
 import type { KeyRing } from './tokens.js';
 
 /** What the accounts and sessions module needs; src/deps.ts provides it. */
@@ -11,6 +11,8 @@ export interface AuthDeps {
   db: Db;
   /** Session revocation marks and sign-in lock state, shared by every instance. */
   kv: KeyValueStore;
+  /** Revocations are announced here, so every instance closes the revoked sessions' WebSockets. */
+  pubsub: PubSub;
   log: Logger;
   env: Env;
   keyRing: KeyRing;

@@ -7,7 +7,7 @@ import type { AuthDeps } from './deps.js';
 import * as repo from './repo.js';
 import { hashToken, newRefreshToken, signAccessToken } from './tokens.js';
 
-export type SessionDeps = Pick<AuthDeps, 'db' | 'kv' | 'log' | 'env' | 'keyRing' | 'clock'>;
+export type SessionDeps = Pick<AuthDeps, 'db' | 'kv' | 'log' | 'env' | 'keyRing' | 'clock' | 'pubsub'>;
 
 /** Who is calling, as far as sessions care: shown in the device list and in audit rows. */
 export interface ClientInfo {
@@ -24,6 +24,12 @@ export interface IssuedTokens {
 
 const DAY_MS = 86_400_000;
 const revokedKey = (sessionId: string) => `auth:revoked:${sessionId}`;
+
+/**
+ * The shared PubSub channel where revocations are announced, as JSON `{ sessionIds: string[] }`: every
+ * instance closes the WebSockets of those sessions at once (realtime/ws).
+ */
+export const SESSIONS_REVOKED_CHANNEL = 'auth:sessions-revoked';
 
 /**
  * Opens a device session inside the caller's transaction: evicts the user's least recently used sessions
@@ -152,9 +158,15 @@ export async function refreshSession(deps: SessionDeps, refreshToken: string, cl
 
 /**
  * Makes access tokens of these sessions stop working at once: a revocation mark in the shared store that
- * outlives any access token issued before it. Call after the revoking transaction has committed.
+ * outlives any access token issued before it, and an announcement on SESSIONS_REVOKED_CHANNEL so that
+ * open WebSockets of these sessions close on every instance. Call after the revoking transaction has
+ * committed.
  */
-export async function markRevoked(deps: Pick<SessionDeps, 'kv' | 'log' | 'env'>, sessionIds: string[]) {
+export async function markRevoked(
+  deps: Pick<SessionDeps, 'kv' | 'log' | 'env' | 'pubsub'>,
+  sessionIds: string[],
+) {
+  if (sessionIds.length === 0) return;
   const ttlMs = (deps.env.ACCESS_TOKEN_TTL_SECONDS + 60) * 1000;
   await Promise.all(
     sessionIds.map((sessionId) =>
@@ -169,6 +181,12 @@ export async function markRevoked(deps: Pick<SessionDeps, 'kv' | 'log' | 'env'>,
       }),
     ),
   );
+  // After the marks: a socket connecting meanwhile is refused by the mark, one already open by this.
+  await deps.pubsub
+    .publish(SESSIONS_REVOKED_CHANNEL, JSON.stringify({ sessionIds }))
+    .catch((error: unknown) =>
+      deps.log.error({ err: error }, 'could not announce a session revocation to open WebSockets'),
+    );
 }
 
 /**

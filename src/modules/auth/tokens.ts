@@ -59,6 +59,17 @@ export async function signAccessToken(
  * token: the caller is then anonymous, and protected procedures answer 401.
  */
 export async function verifyAccessToken(ring: KeyRing, token: string): Promise<AccessClaims | null> {
+  return (await verifyAccessTokenExpiry(ring, token))?.claims ?? null;
+}
+
+/**
+ * `verifyAccessToken`, with the moment the token expires: a long-lived connection (a WebSocket) is
+ * authenticated once and must end when its token does.
+ */
+export async function verifyAccessTokenExpiry(
+  ring: KeyRing,
+  token: string,
+): Promise<{ claims: AccessClaims; expiresAt: Date } | null> {
   try {
     const { payload } = await jwtVerify(
       token,
@@ -74,7 +85,8 @@ export async function verifyAccessToken(ring: KeyRing, token: string): Promise<A
         requiredClaims: ['sub', 'sid', 'exp', 'iat', 'jti'],
       },
     );
-    return toClaims(payload);
+    const claims = toClaims(payload);
+    return claims ? { claims, expiresAt: new Date(payload.exp! * 1000) } : null;
   } catch {
     return null;
   }

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import type { RateLimits } from '../../lib/rate-limit/limiter.js';
-import type { KeyValueStore } from '../../lib/store/types.js';
+import type { KeyValueStore, PubSub } from '../../lib/store/types.js';
 import { anonymiseAuditTrailOf, recordAudit } from '../audit/service.js';
 import { checkCallerPassword } from '../auth/account.js';
 import { markRevoked, sessionIdsOf } from '../auth/sessions.js';
@@ -15,6 +15,7 @@ import * as repo from './repo.js';
 export interface PrivacyDeps {
   db: Db;
   kv: KeyValueStore;
+  pubsub: PubSub;
   log: Logger;
   env: Env;
   clock: () => Date;
