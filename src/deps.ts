@@ -99,11 +99,16 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
   let store: SharedStore;
   try {
     if (env.REDIS_URL) {
-      const redisStore = createRedisStore({ url: env.REDIS_URL, log });
+      const redisStore = createRedisStore({
+        url: env.REDIS_URL,
+        log,
+        commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
+      });
       store = redisStore;
-      await redisStore.ready(10_000).catch(async (error: unknown) => {
-        await redisStore.close();
-        throw error;
+      // Redis is not needed to serve (see README "Without Redis"): an instance that starts during an
+      // outage serves degraded and picks Redis up when it answers, instead of failing to start.
+      await redisStore.ready(env.REDIS_STARTUP_WAIT_MS).catch((error: unknown) => {
+        log.error({ err: error }, 'redis not reachable at start-up: serving degraded while reconnecting');
       });
     } else {
       store = createMemoryStore();
@@ -114,6 +119,9 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
   }
 
   const metrics = createMetrics(() => database.poolStats());
+  const storeKind = store.kv.kind;
+  metrics.storeUp.set({ store: storeKind }, store.availability.up ? 1 : 0);
+  store.availability.onChange((up) => metrics.storeUp.set({ store: storeKind }, up ? 1 : 0));
   const clock = () => new Date();
   const mailer = createMailer({ db: database.db, log, env, metrics, clock }, overrides.mailer);
   return {
