@@ -23,8 +23,10 @@ import { createMemoryStore } from './lib/store/memory-store.js';
 import { createRedisStore } from './lib/store/redis-store.js';
 import type { KeyValueStore, PubSub, RankingStore, SharedStore } from './lib/store/types.js';
 import { createEventWriter, type EventWriter } from './modules/analytics/writer.js';
+import { republishRevocations } from './modules/auth/sessions.js';
 import { createKeyRing, type KeyRing } from './modules/auth/tokens.js';
 import { type ClientLogPruner, createClientLogPruner } from './modules/client-logs/pruner.js';
+import { rebuildMissedRankings } from './modules/leaderboard/boards.js';
 
 export const APP_VERSION: string = (
   JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }
@@ -124,7 +126,7 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
   store.availability.onChange((up) => metrics.storeUp.set({ store: storeKind }, up ? 1 : 0));
   const clock = () => new Date();
   const mailer = createMailer({ db: database.db, log, env, metrics, clock }, overrides.mailer);
-  return {
+  const deps: Deps = {
     env,
     log,
     database,
@@ -160,6 +162,23 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
     version: APP_VERSION,
     lifecycle: { shuttingDown: false },
   };
+  store.availability.onChange((up) => {
+    if (up) void repairAfterStoreOutage(deps);
+  });
+  return deps;
+}
+
+/**
+ * What an outage of the shared store leaves behind, repaired once it is back: revocation marks written
+ * while it was down were lost (published again from PostgreSQL), and rankings that missed updates are
+ * rebuilt. Failures are logged; the next recovery tries again.
+ */
+async function repairAfterStoreOutage(deps: Deps): Promise<void> {
+  const results = await Promise.allSettled([republishRevocations(deps), rebuildMissedRankings(deps)]);
+  for (const result of results) {
+    if (result.status === 'rejected')
+      deps.log.error({ err: result.reason }, 'repair after the store outage failed');
+  }
 }
 
 /** The budgets the environment sets: the sign-in lockout's threshold and window. */

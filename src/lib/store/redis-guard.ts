@@ -7,7 +7,8 @@ import { StoreUnavailableError } from './availability.js';
  * Redis's own error replies (a wrong command: a bug, not an outage) pass through unchanged.
  */
 export async function guarded<T>(redis: Redis, work: () => Promise<T>): Promise<T> {
-  if (redis.status !== 'ready') throw new StoreUnavailableError(new Error(`redis connection ${redis.status}`));
+  if (redis.status !== 'ready')
+    throw new StoreUnavailableError(new Error(`redis connection ${redis.status}`));
   try {
     return await work();
   } catch (error) {

@@ -55,7 +55,10 @@ export class RedisRankingStore implements RankingStore {
   }
 
   expire(key: string, ttlMs: number): Promise<void> {
-    return guarded(this.redis, async () => void (await this.redis.pexpire(key, Math.max(1, Math.ceil(ttlMs)))));
+    return guarded(
+      this.redis,
+      async () => void (await this.redis.pexpire(key, Math.max(1, Math.ceil(ttlMs)))),
+    );
   }
 
   delete(key: string): Promise<void> {
@@ -91,7 +94,6 @@ export class RedisRankingStore implements RankingStore {
     const found = await this.redis.zmscore(key, ...members);
     return found.map((score) => (score === null ? null : Number(score)));
   }
-
 }
 
 /** The replies of a MULTI, throwing the first command error. */

@@ -211,7 +211,8 @@ function trackAvailability(redis: Redis, log: Logger): StoreAvailability & { clo
     up = true;
     downSince = null;
     lastError = undefined;
-    if (everUp) log.warn({ downForMs }, 'redis is back: caches, shared rate limits and revocation marks resume');
+    if (everUp)
+      log.warn({ downForMs }, 'redis is back: caches, shared rate limits and revocation marks resume');
     everUp = true;
     emit();
   });

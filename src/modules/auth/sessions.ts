@@ -1,6 +1,7 @@
 import type { Db, Tx } from '../../db/client.js';
 import type { User } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
+import { isStoreUnavailable } from '../../lib/store/availability.js';
 import { recordAudit } from '../audit/service.js';
 import { findAccountById } from '../users/accounts.js';
 import type { AuthDeps } from './deps.js';
@@ -159,6 +160,9 @@ export async function markRevoked(deps: Pick<SessionDeps, 'kv' | 'log' | 'env'>,
   await Promise.all(
     sessionIds.map((sessionId) =>
       deps.kv.set(revokedKey(sessionId), '1', ttlMs).catch((error: unknown) => {
+        // While the store is down, isSessionRevoked asks the database, and `republishRevocations` writes
+        // the mark once the store is back: nothing to say per session.
+        if (isStoreUnavailable(error)) return;
         // isSessionRevoked asks the database only when the store fails to answer. If the store took reads
         // but refused this write, the session's access tokens keep working until they expire (at most
         // ACCESS_TOKEN_TTL_SECONDS): this line is the operator's alert.
@@ -179,10 +183,26 @@ export async function isSessionRevoked(deps: Pick<SessionDeps, 'kv' | 'db' | 'lo
   try {
     return (await deps.kv.get(revokedKey(sessionId))) !== null;
   } catch (error) {
-    deps.log.warn({ err: error }, 'revocation check fell back to the database');
+    // An outage is logged once by the store; anything else is worth a line per request.
+    if (!isStoreUnavailable(error))
+      deps.log.warn({ err: error }, 'revocation check fell back to the database');
     const session = await repo.findSession(deps.db, sessionId);
     return !session || session.revokedAt !== null;
   }
+}
+
+/**
+ * Once the store is back after an outage: writes again the revocation mark of every session revoked
+ * recently enough for its access tokens to be alive (marks written during the outage were lost), so a
+ * session revoked while the store was down stays refused when the fast path resumes. Idempotent: every
+ * instance that sees the store come back may run it. Throws what the store or the database throws.
+ */
+export async function republishRevocations(deps: Pick<SessionDeps, 'db' | 'kv' | 'log' | 'env' | 'clock'>) {
+  const ttlMs = (deps.env.ACCESS_TOKEN_TTL_SECONDS + 60) * 1000;
+  const ids = await repo.sessionsRevokedSince(deps.db, new Date(deps.clock().getTime() - ttlMs));
+  await Promise.all(ids.map((sessionId) => deps.kv.set(revokedKey(sessionId), '1', ttlMs)));
+  if (ids.length > 0) deps.log.info({ sessions: ids.length }, 'session revocations published again');
+  return ids.length;
 }
 
 /** Ids of every session of a user, live or ended: erasure marks them all revoked once the rows are gone. */
