@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -5,6 +6,7 @@ import { createUser, type TestUser } from '../../test/factories.js';
 import { createTestApp, type TestApp, unique, usingRedis } from '../../test/harness.js';
 import { startTcpProxy } from '../../test/tcp-proxy.js';
 import { type TrpcCallOptions, trpcCall } from '../../test/trpc-call.js';
+import { markRevoked } from '../modules/auth/sessions.js';
 import { recordActivity } from '../modules/gamification/service.js';
 import { boardFor } from '../modules/leaderboard/board.js';
 import { applyRankingUpdate, boardKey, boardScores } from '../modules/leaderboard/boards.js';
@@ -121,6 +123,9 @@ describe.runIf(usingRedis())('without Redis', () => {
     // A session revoked now is still refused: the database answers for the revocation marks.
     expect((await call('auth.logout', undefined, as(bob))).codes).toEqual(['OK']);
     expect((await call('user.getProfile', undefined, as(bob))).codes).toEqual(['UNAUTHORIZED']);
+    // A session whose row is gone by the time the store is back (account erasure) is remembered too.
+    const erasedSession = randomUUID();
+    await markRevoked(t.deps, [erasedSession]);
 
     // Rate limits count in this process.
     const limited: string[] = [];
@@ -158,6 +163,10 @@ describe.runIf(usingRedis())('without Redis', () => {
       'revocation republished',
     );
     expect((await call('user.getProfile', undefined, as(bob))).codes).toEqual(['UNAUTHORIZED']);
+    await until(
+      async () => (await direct.exists(`auth:revoked:${erasedSession}`)) === 1,
+      'the erased session revocation republished',
+    );
     // The ranking that missed an update while Redis was away is rebuilt from PostgreSQL.
     await until(
       async () => (await boardScores(t.deps, allTimeXp(), [alice.user.id]))[0] === 60,

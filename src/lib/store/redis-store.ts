@@ -106,7 +106,8 @@ export class RedisPubSub implements PubSub {
           }
         }
       });
-      subscriber.on('error', (error) => this.log.warn({ err: error }, 'redis subscriber connection error'));
+      // Every reconnection attempt during an outage errors: the store's own connection logs the outage once.
+      subscriber.on('error', (error) => this.log.debug({ err: error }, 'redis subscriber connection error'));
       this.#subscriber = subscriber;
     }
     return this.#subscriber;
