@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createUser, type TestUser } from '../../test/factories.js';
+import { type FakeProvider, startFakeProvider } from '../../test/fake-provider.js';
 import { createTestApp, type TestApp, unique, usingRedis } from '../../test/harness.js';
 import { startTcpProxy } from '../../test/tcp-proxy.js';
 import { type TrpcCallOptions, trpcCall } from '../../test/trpc-call.js';
@@ -41,6 +42,7 @@ describe.runIf(usingRedis())('without Redis', () => {
   let base: string;
   let direct: Redis;
   let namespace: string;
+  let fake: FakeProvider;
   /** Every HTTP status answered while Redis was away: none may be a 500. */
   const statuses: number[] = [];
 
@@ -75,8 +77,15 @@ describe.runIf(usingRedis())('without Redis', () => {
     proxy = await startTcpProxy(target.hostname, Number(target.port || 6379));
     direct = new Redis(inject('redisUrl')!);
     namespace = unique('lb-outage');
+    fake = await startFakeProvider();
+    fake.reply = () => JSON.stringify({ translation: 'Hola, amigo', confidence: 0.8 });
     t = await createTestApp({
-      env: { REDIS_URL: viaProxy(proxy) },
+      env: {
+        REDIS_URL: viaProxy(proxy),
+        AI_BASE_URL: fake.url,
+        AI_API_KEY: 'sk-test-outage-key-123',
+        TRUSTED_PROXIES: 'loopback',
+      },
       rateLimits: { policies: { default: { points: 3 } } },
       rankingNamespace: namespace,
     });
@@ -85,6 +94,7 @@ describe.runIf(usingRedis())('without Redis', () => {
   afterAll(async () => {
     await t?.close();
     await proxy?.cut();
+    await fake?.close();
     direct?.disconnect();
   });
 
@@ -140,10 +150,33 @@ describe.runIf(usingRedis())('without Redis', () => {
     expect(friends.results[0]).toMatchObject({ users: [{ id: alice.user.id, totalXP: 60 }] });
     expect((await call('leaderboard.get', { limit: 5 })).codes).toEqual(['OK']);
 
-    // The one thing that needs the store answers a typed 503 telling when to come back.
+    // What needs the store answers a typed 503 telling when to come back: the per-day words cap, and an
+    // anonymous translation (its quota) unless the phrase list knows it; the provider is never asked.
     const stats = await call('user.updateStats', { wordsLearned: 1 }, as(alice));
     expect(stats.codes).toEqual(['SERVICE_UNAVAILABLE']);
     expect(Number(stats.response.headers.get('retry-after'))).toBeGreaterThan(0);
+    // An address of this run only: the anonymous quota lives in Redis for the day.
+    const octet = () => Math.floor(Math.random() * 250) + 1;
+    const anonymous = { headers: { 'x-forwarded-for': `10.${octet()}.${octet()}.${octet()}` } };
+    const translateCalls = fake.requests.length;
+    const known = await call(
+      'chat.translate',
+      { text: 'Thank you', fromLanguage: 'en', toLanguage: 'es' },
+      anonymous,
+    );
+    expect(known.results[0]).toMatchObject({ translatedText: 'Gracias', fallback: true });
+    const unknown = await call(
+      'chat.translate',
+      {
+        text: 'Hello, friend',
+        fromLanguage: 'en',
+        toLanguage: 'es',
+      },
+      anonymous,
+    );
+    expect(unknown.codes).toEqual(['SERVICE_UNAVAILABLE']);
+    expect(Number(unknown.response.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(fake.requests.length).toBe(translateCalls);
 
     expect(statuses.filter((status) => status >= 500 && status !== 503)).toEqual([]);
     expect(await t.deps.metrics.registry.getSingleMetricAsString('shared_store_up')).toContain(
@@ -182,8 +215,18 @@ describe.runIf(usingRedis())('without Redis', () => {
     expect(await direct.keys(`cache:leaderboard-page:${namespace}:*`)).toEqual([
       `cache:leaderboard-page:${namespace}:xp:all:0:6`,
     ]);
-    // Stats need the store again and work.
+    // What needed the store works again.
     expect((await call('user.updateStats', { wordsLearned: 1 }, as(alice))).codes).toEqual(['OK']);
+    const translated = await call(
+      'chat.translate',
+      {
+        text: 'Hello, friend',
+        fromLanguage: 'en',
+        toLanguage: 'es',
+      },
+      anonymous,
+    );
+    expect(translated.results[0]).toMatchObject({ translatedText: 'Hola, amigo' });
 
     // The loss and the recovery are logged once each, not per request.
     expect(logLines(t, 'redis connection lost')).toHaveLength(1);
