@@ -23,8 +23,10 @@ import { createMemoryStore } from './lib/store/memory-store.js';
 import { createRedisStore } from './lib/store/redis-store.js';
 import type { KeyValueStore, PubSub, RankingStore, SharedStore } from './lib/store/types.js';
 import { createEventWriter, type EventWriter } from './modules/analytics/writer.js';
+import { republishRevocations } from './modules/auth/sessions.js';
 import { createKeyRing, type KeyRing } from './modules/auth/tokens.js';
 import { type ClientLogPruner, createClientLogPruner } from './modules/client-logs/pruner.js';
+import { rebuildMissedRankings } from './modules/leaderboard/boards.js';
 
 export const APP_VERSION: string = (
   JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }
@@ -99,11 +101,16 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
   let store: SharedStore;
   try {
     if (env.REDIS_URL) {
-      const redisStore = createRedisStore({ url: env.REDIS_URL, log });
+      const redisStore = createRedisStore({
+        url: env.REDIS_URL,
+        log,
+        commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
+      });
       store = redisStore;
-      await redisStore.ready(10_000).catch(async (error: unknown) => {
-        await redisStore.close();
-        throw error;
+      // Redis is not needed to serve (see README "Without Redis"): an instance that starts during an
+      // outage serves degraded and picks Redis up when it answers, instead of failing to start.
+      await redisStore.ready(env.REDIS_STARTUP_WAIT_MS).catch((error: unknown) => {
+        log.error({ err: error }, 'redis not reachable at start-up: serving degraded while reconnecting');
       });
     } else {
       store = createMemoryStore();
@@ -114,9 +121,12 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
   }
 
   const metrics = createMetrics(() => database.poolStats());
+  const storeKind = store.kv.kind;
+  metrics.storeUp.set({ store: storeKind }, store.availability.up ? 1 : 0);
+  store.availability.onChange((up) => metrics.storeUp.set({ store: storeKind }, up ? 1 : 0));
   const clock = () => new Date();
   const mailer = createMailer({ db: database.db, log, env, metrics, clock }, overrides.mailer);
-  return {
+  const deps: Deps = {
     env,
     log,
     database,
@@ -152,6 +162,23 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
     version: APP_VERSION,
     lifecycle: { shuttingDown: false },
   };
+  store.availability.onChange((up) => {
+    if (up) void repairAfterStoreOutage(deps);
+  });
+  return deps;
+}
+
+/**
+ * What an outage of the shared store leaves behind, repaired once it is back: revocation marks written
+ * while it was down were lost (published again from PostgreSQL), and rankings that missed updates are
+ * rebuilt. Failures are logged; the next recovery tries again.
+ */
+async function repairAfterStoreOutage(deps: Deps): Promise<void> {
+  const results = await Promise.allSettled([republishRevocations(deps), rebuildMissedRankings(deps)]);
+  for (const result of results) {
+    if (result.status === 'rejected')
+      deps.log.error({ err: result.reason }, 'repair after the store outage failed');
+  }
 }
 
 /** The budgets the environment sets: the sign-in lockout's threshold and window. */

@@ -2,7 +2,8 @@ import net, { type AddressInfo } from 'node:net';
 
 /**
  * A TCP forwarder between the app and a real service. `cut()` drops every connection and stops listening,
- * which to the app looks exactly like the service becoming unreachable.
+ * which to the app looks exactly like the service becoming unreachable; `restore()` listens again on the
+ * same port, which looks like the service coming back.
  */
 export async function startTcpProxy(targetHost: string, targetPort: number) {
   const sockets = new Set<net.Socket>();
@@ -15,7 +16,15 @@ export async function startTcpProxy(targetHost: string, targetPort: number) {
     }
     client.pipe(upstream).pipe(client);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  await listen(0);
   const { port } = server.address() as AddressInfo;
   return {
     port,
@@ -24,5 +33,6 @@ export async function startTcpProxy(targetHost: string, targetPort: number) {
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();
       }),
+    restore: () => listen(port),
   };
 }

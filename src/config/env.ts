@@ -178,6 +178,10 @@ const envSchema = z.object({
   SEED_ON_START: booleanFlag.default(true),
 
   REDIS_URL: redisUrl.optional(),
+  /** A Redis command unanswered this long fails its caller, which then works without Redis. */
+  REDIS_COMMAND_TIMEOUT_MS: positiveInt.min(50).max(10_000).default(1_000),
+  /** How long start-up waits for Redis before serving degraded while it keeps reconnecting. */
+  REDIS_STARTUP_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(10_000),
 
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_KEY_ID: z

@@ -1,5 +1,6 @@
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import { isStoreUnavailable } from './store/availability.js';
 import type { KeyValueStore } from './store/types.js';
 
 export interface CacheDeps {
@@ -30,7 +31,9 @@ export async function cached<T>(
     if (hit !== null) return JSON.parse(hit) as T;
   } catch (error) {
     deps.metrics.cacheFallbacks.inc({ cache });
-    deps.log.warn({ err: error, cache }, 'cache read failed, loading from the database');
+    // While the store is down (logged once, by the store) the cache is simply bypassed.
+    if (!isStoreUnavailable(error))
+      deps.log.warn({ err: error, cache }, 'cache read failed, loading from the database');
     return load();
   }
   const pending = loading.get(deps.kv) ?? new Map<string, Promise<unknown>>();
@@ -54,7 +57,7 @@ async function loadAndStore<T>(
   if (value === null || value === undefined) return value;
   deps.kv.set(fullKey, JSON.stringify(value), ttlSeconds * 1000).catch((error: unknown) => {
     deps.metrics.cacheFallbacks.inc({ cache });
-    deps.log.warn({ err: error, cache }, 'cache write failed');
+    if (!isStoreUnavailable(error)) deps.log.warn({ err: error, cache }, 'cache write failed');
   });
   return value;
 }

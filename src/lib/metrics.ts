@@ -25,6 +25,8 @@ export interface Metrics {
   procedureDuration: Histogram<'procedure' | 'type' | 'outcome'>;
   cacheFallbacks: Counter<'cache'>;
   rateLimitFallbacks: Counter<'policy'>;
+  /** 1 while the shared store (Redis, or the in-process one) answers, 0 while it is lost. */
+  storeUp: Gauge<'store'>;
   /** Mail dispatch outcomes (integrations/mailer). */
   mailMessages: Counter<'outcome'>;
   /** tutorData fetches: cache_hit, fetched, invalid, or the fetcher's failure kind. */
@@ -103,6 +105,12 @@ export function createMetrics(poolStats: () => PoolStats): Metrics {
       name: 'rate_limit_store_fallbacks_total',
       help: 'Rate limit checks counted in this process because the shared store (Redis) failed',
       labelNames: ['policy'],
+      registers: [registry],
+    }),
+    storeUp: new Gauge({
+      name: 'shared_store_up',
+      help: 'Whether the shared store answers (1) or is lost and the service runs degraded (0), by store',
+      labelNames: ['store'],
       registers: [registry],
     }),
     mailMessages: new Counter({

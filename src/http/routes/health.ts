@@ -26,8 +26,10 @@ interface CheckResult {
 }
 
 /**
- * Probes for orchestrators and people. `live` answers as long as the event loop turns; `ready` proves each
- * dependency with a real round trip; `/api/health` reports the numbers an operator looks at first.
+ * Probes for orchestrators and people. `live` answers as long as the event loop turns; `ready` proves,
+ * with a real round trip, what an instance cannot serve without (the database, its migrations);
+ * `/api/health` reports the numbers an operator looks at first, and what the service runs degraded
+ * without (Redis, an AI provider whose circuit is open).
  */
 export interface HealthDeps {
   database: Pick<Database, 'kind' | 'ping' | 'poolStats'>;
@@ -47,9 +49,10 @@ export function createHealthRoutes(deps: HealthDeps) {
   const delayMs = (nanoseconds: number) => round(Math.max(0, nanoseconds / 1e6 - LOOP_DELAY_RESOLUTION_MS));
   const startedAt = Date.now();
 
+  // Redis is not among them: without it every instance still serves (degraded), and failing readiness
+  // everywhere at once would leave a load balancer nowhere to send traffic.
   const checks: Record<string, () => Promise<unknown>> = {
     postgres: () => deps.database.ping(),
-    [deps.kv.kind === 'redis' ? 'redis' : 'store']: () => deps.kv.ping(),
     migrations: async () => {
       const pending = await countPendingMigrations(deps.db);
       if (pending > 0) throw new Error(`${pending} migration(s) pending`);
@@ -72,16 +75,22 @@ export function createHealthRoutes(deps: HealthDeps) {
       }
       return respondJson({ status: 'ready', checks: report });
     })
-    .get('/', () => {
+    .get('/', async () => {
       const memory = process.memoryUsage();
       const providers = providerHealth(deps.ai);
-      // An open breaker degrades the AI features only: readiness stays up, the rest of the API serves.
-      const degraded = Object.values(providers).some(
-        (provider) => 'circuit' in provider && provider.circuit !== 'closed',
-      );
+      const storeName = deps.kv.kind === 'redis' ? 'redis' : 'store';
+      const store = await runCheck(() => deps.kv.ping());
+      // A lost Redis or an open breaker degrade some features only: readiness stays up, the API serves.
+      const degraded = [
+        ...(store.ok ? [] : [storeName]),
+        ...Object.entries(providers)
+          .filter(([, provider]) => 'circuit' in provider && provider.circuit !== 'closed')
+          .map(([name]) => name),
+      ];
       const toMb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
       return respondJson({
-        status: degraded ? 'degraded' : 'ok',
+        status: degraded.length > 0 ? 'degraded' : 'ok',
+        degraded,
         timestamp: new Date().toISOString(),
         version: deps.version,
         env: deps.env.NODE_ENV,
@@ -98,6 +107,7 @@ export function createHealthRoutes(deps: HealthDeps) {
           max: delayMs(loopDelay.max),
         },
         pool: deps.database.poolStats(),
+        dependencies: { [storeName]: store },
         providers,
       });
     });

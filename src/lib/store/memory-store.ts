@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { ALWAYS_UP } from './availability.js';
 import { MemoryRankingStore } from './memory-rankings.js';
 import type { KeyValueStore, MessageHandler, PubSub, SharedStore } from './types.js';
 
@@ -109,6 +110,7 @@ export function createMemoryStore(): SharedStore {
     kv,
     pubsub,
     rankings,
+    availability: ALWAYS_UP,
     async close() {
       kv.close();
       pubsub.close();

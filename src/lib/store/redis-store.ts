@@ -1,5 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
+import type { StoreAvailability } from './availability.js';
+import { guarded } from './redis-guard.js';
 import { RedisRankingStore } from './redis-rankings.js';
 import type { KeyValueStore, MessageHandler, PubSub, SharedStore } from './types.js';
 
@@ -9,39 +11,49 @@ local value = redis.call('INCRBY', KEYS[1], ARGV[1])
 if value == tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return value`;
 
+/** Redis strings and counters. Every operation fails fast with StoreUnavailableError while Redis is down. */
 export class RedisKeyValueStore implements KeyValueStore {
   readonly kind = 'redis' as const;
 
   constructor(private readonly redis: Redis) {}
 
   get(key: string): Promise<string | null> {
-    return this.redis.get(key);
+    return guarded(this.redis, () => this.redis.get(key));
   }
 
-  async set(key: string, value: string, ttlMs?: number): Promise<void> {
-    if (ttlMs === undefined) await this.redis.set(key, value);
-    else await this.redis.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs)));
+  set(key: string, value: string, ttlMs?: number): Promise<void> {
+    return guarded(this.redis, async () => {
+      if (ttlMs === undefined) await this.redis.set(key, value);
+      else await this.redis.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs)));
+    });
   }
 
-  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
-    return (await this.redis.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX')) === 'OK';
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    return guarded(
+      this.redis,
+      async () => (await this.redis.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX')) === 'OK',
+    );
   }
 
-  async delete(key: string): Promise<void> {
-    await this.redis.del(key);
+  delete(key: string): Promise<void> {
+    return guarded(this.redis, async () => void (await this.redis.del(key)));
   }
 
-  async increment(key: string, by: number, ttlMs: number): Promise<number> {
-    return Number(await this.redis.eval(INCREMENT_WITH_TTL, 1, key, by, Math.max(1, Math.ceil(ttlMs))));
+  increment(key: string, by: number, ttlMs: number): Promise<number> {
+    return guarded(this.redis, async () =>
+      Number(await this.redis.eval(INCREMENT_WITH_TTL, 1, key, by, Math.max(1, Math.ceil(ttlMs)))),
+    );
   }
 
-  async ttl(key: string): Promise<number | null> {
-    const ms = await this.redis.pttl(key);
-    return ms < 0 ? null : ms;
+  ttl(key: string): Promise<number | null> {
+    return guarded(this.redis, async () => {
+      const ms = await this.redis.pttl(key);
+      return ms < 0 ? null : ms;
+    });
   }
 
-  async ping(): Promise<void> {
-    await this.redis.ping();
+  ping(): Promise<void> {
+    return guarded(this.redis, async () => void (await this.redis.ping()));
   }
 }
 
@@ -94,7 +106,8 @@ export class RedisPubSub implements PubSub {
           }
         }
       });
-      subscriber.on('error', (error) => this.log.warn({ err: error }, 'redis subscriber connection error'));
+      // Every reconnection attempt during an outage errors: the store's own connection logs the outage once.
+      subscriber.on('error', (error) => this.log.debug({ err: error }, 'redis subscriber connection error'));
       this.#subscriber = subscriber;
     }
     return this.#subscriber;
@@ -106,40 +119,115 @@ export interface RedisStoreOptions {
   log: Logger;
   /** Name shown in `CLIENT LIST`, to tell instances apart. */
   connectionName?: string;
+  /** How long one command may take before it counts as an outage for its caller (default 1000 ms). */
+  commandTimeoutMs?: number;
 }
 
+export type RedisStore = SharedStore & {
+  redis: Redis;
+  availability: StoreAvailability;
+  ready(timeoutMs: number): Promise<void>;
+};
+
 /**
- * Connects to Redis. Commands fail fast while the connection is down (no offline queue), so callers see an
- * error instead of hanging, and readiness reports Redis as the failing dependency.
+ * Connects to Redis for the store's own commands (caches, counters, rankings, rate limits). Losing Redis
+ * degrades the service instead of stopping it, so this connection never makes a request wait on it:
+ * commands are refused at once while it is down (no offline queue), a command in flight when it drops
+ * fails instead of waiting for a reconnection (`maxRetriesPerRequest: 0`), and a command Redis does not
+ * answer in `commandTimeoutMs` fails. Meanwhile the client reconnects in the background forever, so the
+ * store comes back by itself. The loss and the recovery are logged once each.
+ *
+ * Not for blocking consumers: BullMQ workers need `maxRetriesPerRequest: null` and an offline queue, and
+ * must open a connection of their own from the URL rather than reuse `redis`.
  */
-export function createRedisStore(
-  options: RedisStoreOptions,
-): SharedStore & { redis: Redis; ready(timeoutMs: number): Promise<void> } {
+export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const redis = new Redis(options.url, {
     connectionName: options.connectionName ?? 'linguamate-api',
     enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
+    maxRetriesPerRequest: 0,
     connectTimeout: 5_000,
-    commandTimeout: 2_000,
+    commandTimeout: options.commandTimeoutMs ?? 1_000,
     lazyConnect: false,
     retryStrategy: (attempt) => Math.min(2 ** attempt * 50, 2_000),
     // Commands issued in the same tick (a request's rate limit, session check and reads, and those of
     // concurrent requests) leave in one write: one system call instead of one each.
     enableAutoPipelining: true,
   });
-  redis.on('error', (error) => options.log.warn({ err: error }, 'redis connection error'));
+  const availability = trackAvailability(redis, options.log);
   const pubsub = new RedisPubSub(redis, options.log);
   return {
     redis,
+    availability,
     kv: new RedisKeyValueStore(redis),
     rankings: new RedisRankingStore(redis),
     pubsub,
     ready: (timeoutMs) => waitUntilReady(redis, timeoutMs),
     async close() {
+      availability.closing = true;
       await pubsub.close();
       await redis.quit().catch(() => redis.disconnect());
     },
   };
+}
+
+/**
+ * Follows the connection: up from `ready` to `close`. The first loss and each recovery are logged once;
+ * the connection errors of every reconnection attempt in between only at debug level.
+ */
+function trackAvailability(redis: Redis, log: Logger): StoreAvailability & { closing: boolean } {
+  const listeners = new Set<(up: boolean) => void>();
+  let up = false;
+  let downSince: Date | null = new Date();
+  let everUp = false;
+  let lastError: Error | undefined;
+  const emit = () => {
+    for (const listener of listeners) {
+      try {
+        listener(up);
+      } catch (error) {
+        log.error({ err: error }, 'store availability listener failed');
+      }
+    }
+  };
+  const state = {
+    closing: false,
+    get up() {
+      return up;
+    },
+    get downSince() {
+      return downSince;
+    },
+    onChange(listener: (up: boolean) => void) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+  };
+  redis.on('error', (error: Error) => {
+    lastError = error;
+    log.debug({ err: error }, 'redis connection error');
+  });
+  redis.on('ready', () => {
+    if (up) return;
+    const downForMs = downSince ? Date.now() - downSince.getTime() : 0;
+    up = true;
+    downSince = null;
+    lastError = undefined;
+    if (everUp)
+      log.warn({ downForMs }, 'redis is back: caches, shared rate limits and revocation marks resume');
+    everUp = true;
+    emit();
+  });
+  redis.on('close', () => {
+    if (!up || state.closing) return;
+    up = false;
+    downSince = new Date();
+    log.error(
+      { err: lastError },
+      'redis connection lost: serving degraded (caches bypassed, rate limits in process, revocations checked in the database) while reconnecting',
+    );
+    emit();
+  });
+  return state;
 }
 
 /** Resolves once the connection is usable; rejects after `timeoutMs` naming the last connection error. */

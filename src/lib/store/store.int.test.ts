@@ -4,6 +4,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { unique } from '../../../test/harness.js';
 import { closedPort } from '../../../test/ports.js';
 import { createLogger } from '../logger.js';
+import { StoreUnavailableError } from './availability.js';
 import { createMemoryStore } from './memory-store.js';
 import { createRedisStore } from './redis-store.js';
 import type { SharedStore } from './types.js';
@@ -130,7 +131,10 @@ describe('Redis store without a Redis to talk to', () => {
   it('fails commands at once and gives up waiting, naming the last connection error', async () => {
     const store = createRedisStore({ url: `redis://127.0.0.1:${await closedPort()}`, log: silent });
     try {
-      await expect(store.kv.get('anything')).rejects.toThrow();
+      const started = performance.now();
+      await expect(store.kv.get('anything')).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(store.rankings.size('anything')).rejects.toBeInstanceOf(StoreUnavailableError);
+      expect(performance.now() - started).toBeLessThan(100);
       await expect(store.ready(300)).rejects.toThrow(/^Redis not reachable within 300 ms: .*ECONNREFUSED/);
     } finally {
       await store.close();

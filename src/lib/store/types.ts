@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { StoreAvailability } from './availability.js';
 
 /**
  * Small interfaces over the shared fast store. Redis implements them when `REDIS_URL` is set; the in-process
@@ -34,6 +35,8 @@ export interface SharedStore {
   /** The Redis client, for the Redis implementation only: libraries that speak Redis themselves need it. */
   redis?: Redis;
   pubsub: PubSub;
+  /** Whether the store answers now; the in-process store always does. */
+  availability: StoreAvailability;
   close(): Promise<void>;
 }
 

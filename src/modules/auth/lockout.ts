@@ -139,7 +139,11 @@ export async function recordSuccess(deps: LockoutDeps, keys: AdmittedAttempt): P
 export async function clearLocks(deps: LockoutDeps, email: string): Promise<void> {
   const account = accountKey(email);
   await Promise.all([
-    deps.kv.increment(generationKey(account), 1, GENERATION_TTL_MS),
+    // Without the store the locks cannot be lifted early; they still end when they expire, and the
+    // caller's proof (code, reset) has been spent, so this must not fail the call.
+    deps.kv.increment(generationKey(account), 1, GENERATION_TTL_MS).catch((error: unknown) => {
+      deps.log.warn({ err: error }, 'sign-in locks not lifted: the shared store did not answer');
+    }),
     deps.rateLimits.reset('login-failures-account', account),
   ]);
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import {
   type AuthSession,
@@ -118,6 +118,15 @@ export async function revokeSessions(
       ),
     )
     .returning({ id: authSessions.id });
+  return rows.map((row) => row.id);
+}
+
+/** Ids of sessions revoked at or after `since` (revocation marks to publish again after a store outage). */
+export async function sessionsRevokedSince(db: Db | Tx, since: Date): Promise<string[]> {
+  const rows = await db
+    .select({ id: authSessions.id })
+    .from(authSessions)
+    .where(gte(authSessions.revokedAt, since));
   return rows.map((row) => row.id);
 }
 

@@ -1,6 +1,8 @@
 import type { Db, Tx } from '../../db/client.js';
 import type { User } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
+import { isStoreUnavailable } from '../../lib/store/availability.js';
+import type { KeyValueStore } from '../../lib/store/types.js';
 import { recordAudit } from '../audit/service.js';
 import { findAccountById } from '../users/accounts.js';
 import type { AuthDeps } from './deps.js';
@@ -24,6 +26,11 @@ export interface IssuedTokens {
 
 const DAY_MS = 86_400_000;
 const revokedKey = (sessionId: string) => `auth:revoked:${sessionId}`;
+/**
+ * Sessions whose revocation mark could not be written while the store was down, per store: those whose rows
+ * are gone (account erasure) cannot be found again in the database, so `republishRevocations` needs them.
+ */
+const unpublished = new WeakMap<KeyValueStore, Set<string>>();
 
 /**
  * The shared PubSub channel where revocations are announced, as JSON `{ sessionIds: string[] }`: every
@@ -171,6 +178,14 @@ export async function markRevoked(
   await Promise.all(
     sessionIds.map((sessionId) =>
       deps.kv.set(revokedKey(sessionId), '1', ttlMs).catch((error: unknown) => {
+        // While the store is down, isSessionRevoked asks the database, and `republishRevocations` writes
+        // the mark once the store is back: nothing to say per session.
+        if (isStoreUnavailable(error)) {
+          const pending = unpublished.get(deps.kv) ?? new Set<string>();
+          unpublished.set(deps.kv, pending);
+          pending.add(sessionId);
+          return;
+        }
         // isSessionRevoked asks the database only when the store fails to answer. If the store took reads
         // but refused this write, the session's access tokens keep working until they expire (at most
         // ACCESS_TOKEN_TTL_SECONDS): this line is the operator's alert.
@@ -197,9 +212,37 @@ export async function isSessionRevoked(deps: Pick<SessionDeps, 'kv' | 'db' | 'lo
   try {
     return (await deps.kv.get(revokedKey(sessionId))) !== null;
   } catch (error) {
-    deps.log.warn({ err: error }, 'revocation check fell back to the database');
+    // An outage is logged once by the store; anything else is worth a line per request.
+    if (!isStoreUnavailable(error))
+      deps.log.warn({ err: error }, 'revocation check fell back to the database');
     const session = await repo.findSession(deps.db, sessionId);
     return !session || session.revokedAt !== null;
+  }
+}
+
+/**
+ * Once the store is back after an outage: writes again the revocation mark of every session revoked
+ * recently enough for its access tokens to be alive (marks written during the outage were lost), and of
+ * those this process could not mark whose rows are gone since (erased accounts), so a
+ * session revoked while the store was down stays refused when the fast path resumes. Idempotent: every
+ * instance that sees the store come back may run it. Throws what the store or the database throws.
+ */
+export async function republishRevocations(deps: Pick<SessionDeps, 'db' | 'kv' | 'log' | 'env' | 'clock'>) {
+  const ttlMs = (deps.env.ACCESS_TOKEN_TTL_SECONDS + 60) * 1000;
+  const pending = unpublished.get(deps.kv) ?? new Set<string>();
+  unpublished.delete(deps.kv);
+  try {
+    const recent = await repo.sessionsRevokedSince(deps.db, new Date(deps.clock().getTime() - ttlMs));
+    const ids = [...new Set([...pending, ...recent])];
+    await Promise.all(ids.map((sessionId) => deps.kv.set(revokedKey(sessionId), '1', ttlMs)));
+    if (ids.length > 0) deps.log.info({ sessions: ids.length }, 'session revocations published again');
+    return ids.length;
+  } catch (error) {
+    // Kept for the next recovery: their rows may be gone, so nothing else remembers them.
+    const again = unpublished.get(deps.kv) ?? new Set<string>();
+    unpublished.set(deps.kv, again);
+    for (const sessionId of pending) again.add(sessionId);
+    throw error;
   }
 }
 

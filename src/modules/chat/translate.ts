@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { completeStructured } from '../../integrations/ai/structured.js';
 import { AppError } from '../../lib/errors.js';
+import { isStoreUnavailable } from '../../lib/store/availability.js';
 import { findAccountById, learnerOf } from '../users/accounts.js';
 import { localDate, startOfLocalDay } from '../users/local-date.js';
 import { lexiconTranslation } from './fallback.js';
@@ -39,7 +40,8 @@ export interface Translator {
  * `fallback: true` and neither counted nor stored: without a provider, the bundled phrase list's
  * translation, else the text unchanged with confidence 0; with a provider that fails, the phrase list's
  * translation, else the provider's typed error: SERVICE_UNAVAILABLE (with Retry-After), TIMEOUT or
- * UPSTREAM_ERROR.
+ * UPSTREAM_ERROR; for a signed-out caller while the shared store is down, the phrase list's translation,
+ * else SERVICE_UNAVAILABLE (with Retry-After).
  */
 export async function translate(
   deps: ChatDeps,
@@ -65,7 +67,15 @@ export async function translate(
   }
 
   const now = deps.clock();
-  const quota = await reserveQuota(deps, caller, now);
+  let quota: QuotaReservation;
+  try {
+    quota = await reserveQuota(deps, caller, now);
+  } catch (error) {
+    // An anonymous caller's quota lives only in the shared store: while it is down, the phrase list
+    // answers what it knows, anything else is a 503 with Retry-After (never the provider, unmetered).
+    if (isStoreUnavailable(error)) return fallback(error);
+    throw error;
+  }
   let answer: Awaited<ReturnType<typeof completeStructured<z.infer<typeof translationAnswer>>>>;
   try {
     answer = await completeStructured(

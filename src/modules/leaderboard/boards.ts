@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.js';
 import type { Logger } from '../../lib/logger.js';
+import { isStoreUnavailable } from '../../lib/store/availability.js';
 import type { KeyValueStore, RankedEntry, RankingStore } from '../../lib/store/types.js';
 import type { RankingUpdate } from '../gamification/periods.js';
 import { type Board, boardFor } from './board.js';
@@ -24,6 +25,11 @@ const REBUILD_LOCK_MS = 120_000;
  */
 const BUILT_TRUST_MS = 5_000;
 const seenBuilt = new WeakMap<RankingStore, Map<string, number>>();
+/**
+ * Rankings an update could not reach because the store was down, nor be marked for a rebuild (the mark
+ * lives in the same store): `rebuildMissedRankings` drops them once the store is back.
+ */
+const missedUpdates = new WeakMap<RankingStore, Set<string>>();
 
 /** The ranking's key in the store: namespace, kind, and the period it covers. */
 export const boardKey = (deps: Pick<BoardDeps, 'rankingNamespace'>, board: Board) =>
@@ -57,11 +63,15 @@ export async function applyRankingUpdate(deps: BoardDeps, update: RankingUpdate)
           const ttl = ttlOf(board, update.at);
           if (ttl !== undefined) await deps.rankings.expire(boardKey(deps, board), ttl);
         } catch (error) {
-          deps.log.warn(
-            { err: error, ranking: boardKey(deps, board) },
-            'ranking update failed; it will be rebuilt',
-          );
-          await deps.kv.delete(builtKey(deps, board)).catch(() => undefined);
+          const key = boardKey(deps, board);
+          // While the store is down (logged once by the store) the update is remembered, not logged.
+          if (!isStoreUnavailable(error))
+            deps.log.warn({ err: error, ranking: key }, 'ranking update failed; it will be rebuilt');
+          await deps.kv.delete(builtKey(deps, board)).catch(() => {
+            const missed = missedUpdates.get(deps.rankings) ?? new Set<string>();
+            missedUpdates.set(deps.rankings, missed);
+            missed.add(key);
+          });
         }
       }),
   );
@@ -104,6 +114,24 @@ export async function ensureBuilt(deps: BoardDeps, board: Board): Promise<boolea
   }
 }
 
+/**
+ * Runs a read on the ranking when it is built; answers `fallback` (PostgreSQL) when it is not, when another
+ * instance is rebuilding it, or when the store is down.
+ */
+async function fromRanking<T>(
+  deps: BoardDeps,
+  board: Board,
+  read: () => Promise<T>,
+  fallback: () => Promise<T>,
+): Promise<T> {
+  try {
+    if (await ensureBuilt(deps, board)) return await read();
+  } catch (error) {
+    if (!isStoreUnavailable(error)) throw error;
+  }
+  return fallback();
+}
+
 /** A page of a board, from its ranking when built, else from PostgreSQL. Positions are 0-based. */
 export async function boardRange(
   deps: BoardDeps,
@@ -112,29 +140,60 @@ export async function boardRange(
   limit: number,
   recheck = true,
 ): Promise<{ entries: RankedEntry[]; total: number | null }> {
-  if (await ensureBuilt(deps, board)) {
-    const [entries, total] = await Promise.all([
-      deps.rankings.range(boardKey(deps, board), offset, limit),
-      deps.rankings.size(boardKey(deps, board)),
-    ]);
-    // Empty where this process trusted it built: ask the store again (it may have lost the ranking).
-    if (recheck && total === 0 && seenBuilt.get(deps.rankings)?.delete(boardKey(deps, board)))
-      return boardRange(deps, board, offset, limit, false);
-    return { entries, total };
-  }
-  return { entries: await repo.boardPage(deps.db, board, offset, limit), total: null };
+  let lost = false;
+  const page = await fromRanking(
+    deps,
+    board,
+    async () => {
+      const [entries, total] = await Promise.all([
+        deps.rankings.range(boardKey(deps, board), offset, limit),
+        deps.rankings.size(boardKey(deps, board)),
+      ]);
+      // Empty where this process trusted it built: ask the store again (it may have lost the ranking).
+      lost = recheck && total === 0 && (seenBuilt.get(deps.rankings)?.delete(boardKey(deps, board)) ?? false);
+      return { entries, total: total as number | null };
+    },
+    async () => ({ entries: await repo.boardPage(deps.db, board, offset, limit), total: null }),
+  );
+  return lost ? boardRange(deps, board, offset, limit, false) : page;
 }
 
 /** Scores of these users on a board (null for those it does not rank). */
-export async function boardScores(deps: BoardDeps, board: Board, members: readonly string[]) {
-  if (await ensureBuilt(deps, board)) return deps.rankings.scores(boardKey(deps, board), members);
-  return members.map(() => null);
+export function boardScores(deps: BoardDeps, board: Board, members: readonly string[]) {
+  return fromRanking(
+    deps,
+    board,
+    () => deps.rankings.scores(boardKey(deps, board), members),
+    () => repo.boardScoresOf(deps.db, board, members),
+  );
 }
 
 /** A user's 0-based position on a board, or null. */
-export async function boardPosition(deps: BoardDeps, board: Board, member: string) {
-  if (!(await ensureBuilt(deps, board))) return null;
-  return deps.rankings.position(boardKey(deps, board), member);
+export function boardPosition(deps: BoardDeps, board: Board, member: string) {
+  return fromRanking(
+    deps,
+    board,
+    () => deps.rankings.position(boardKey(deps, board), member),
+    () => repo.boardPositionOf(deps.db, board, member),
+  );
+}
+
+/**
+ * Once the store is back: rankings that missed updates while it was down are marked for a rebuild from
+ * PostgreSQL (their next read rebuilds them), so an outage never leaves a stale rank behind.
+ */
+export async function rebuildMissedRankings(deps: BoardDeps): Promise<void> {
+  const missed = missedUpdates.get(deps.rankings);
+  if (!missed || missed.size === 0) return;
+  const keys = [...missed];
+  missed.clear();
+  await Promise.all(
+    keys.map(async (key) => {
+      seenBuilt.get(deps.rankings)?.delete(key);
+      await deps.kv.delete(`${key}:built`).catch(() => missed.add(key));
+    }),
+  );
+  deps.log.info({ rankings: keys }, 'rankings that missed updates during the store outage will be rebuilt');
 }
 
 /** Forgets a ranking (and that it was built): the next read rebuilds it. */

@@ -6,7 +6,9 @@ import { isolatedDatabase } from '../../../test/isolated-database.js';
 import { queryRows } from '../../db/client.js';
 import { weekOf } from '../gamification/periods.js';
 import { recordActivity } from '../gamification/service.js';
-import { applyRankingUpdate } from './boards.js';
+import { boardFor } from './board.js';
+import { applyRankingUpdate, boardKey, ensureBuilt } from './boards.js';
+import * as repo from './repo.js';
 
 /**
  * Leaderboards on a database of their own (ranks depend on every user), with rankings of their own,
@@ -141,6 +143,19 @@ describe('leaderboard.get', () => {
       before.users.map((user) => [user.id, user.rank]),
     );
     expect(await t.deps.rankings.size(`${namespace}:xp:all`)).toBe(before.total);
+  });
+
+  it('answers scores and positions from PostgreSQL exactly as the rankings do (their fallback)', async () => {
+    const ids = [...learners, lastWeekOnly].map((learner) => learner.user.id);
+    for (const board of [boardFor('xp', 'all', new Date()), boardFor('xp', 'week', new Date())]) {
+      expect(await ensureBuilt(t.deps, board)).toBe(true);
+      const key = boardKey(t.deps, board);
+      expect(await repo.boardScoresOf(t.deps.db, board, ids)).toEqual(await t.deps.rankings.scores(key, ids));
+      for (const id of ids)
+        expect(await repo.boardPositionOf(t.deps.db, board, id)).toEqual(
+          await t.deps.rankings.position(key, id),
+        );
+    }
   });
 
   it('ranks this week’s XP from the ledger: last week’s does not count', async () => {

@@ -73,6 +73,39 @@ export async function boardPage(
   return rows.map((row) => ({ member: row.user_id, score: Number(row.score) }));
 }
 
+/** These users' scores on a board straight from PostgreSQL, null for those it does not rank. */
+export async function boardScoresOf(
+  db: Db | Tx,
+  board: Board,
+  members: readonly string[],
+): Promise<(number | null)[]> {
+  if (members.length === 0) return [];
+  const rows = await queryRows<ScoreRow>(
+    db,
+    sql`select user_id, score from (${scoresSql(board)}) as scores
+        where score > 0 and user_id = any(${sql.param([...members])}::uuid[])`,
+  );
+  const byMember = new Map(rows.map((row) => [row.user_id, Number(row.score)]));
+  return members.map((member) => byMember.get(member) ?? null);
+}
+
+/** A user's 0-based position and score on a board straight from PostgreSQL, in the rankings' order. */
+export async function boardPositionOf(
+  db: Db | Tx,
+  board: Board,
+  member: string,
+): Promise<{ position: number; score: number } | null> {
+  const [row] = await queryRows<{ score: number | string; position: number | string }>(
+    db,
+    sql`with scores as (select user_id, score from (${scoresSql(board)}) as all_scores where score > 0)
+        select mine.score, (select count(*) from scores as other
+          where other.score > mine.score or (other.score = mine.score and other.user_id > mine.user_id)
+        ) as position
+        from scores as mine where mine.user_id = ${member}::uuid`,
+  );
+  return row ? { position: Number(row.position), score: Number(row.score) } : null;
+}
+
 /** What anyone may see of a learner (never an email): profile, counters, languages and trophies. */
 export interface PublicCardRow {
   id: string;

@@ -6,6 +6,7 @@ import { completeStructured } from '../../integrations/ai/structured.js';
 import type { AiProviders, LlmClient, LlmMessage } from '../../integrations/ai/types.js';
 import { type CacheDeps, cached } from '../../lib/cache.js';
 import { limitResponseCaching } from '../../lib/request-context.js';
+import { isStoreUnavailable } from '../../lib/store/availability.js';
 import { FALLBACK_LEARN_PAYLOAD } from './fallback.js';
 import { englishNameOf } from './generated-languages.js';
 import * as repo from './generated-repo.js';
@@ -74,6 +75,9 @@ export async function generatedLearnContent(
   limitResponseCaching(PROVISIONAL_MAX_AGE_SECONDS);
   if (llm.circuit !== 'open') {
     generateInBackground(deps, llm, pair).catch((error: unknown) => {
+      // Without the store there is no lease, so no generation (one per instance per request would stampede
+      // the provider): the fallback content serves until the store is back. The outage is logged once.
+      if (isStoreUnavailable(error)) return;
       deps.log.warn({ err: error, target, native }, 'learn content generation failed');
     });
   }

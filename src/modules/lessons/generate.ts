@@ -5,6 +5,7 @@ import { completeStructured } from '../../integrations/ai/structured.js';
 import type { AiProviders, LlmMessage } from '../../integrations/ai/types.js';
 import { AppError } from '../../lib/errors.js';
 import { screenText } from '../../lib/safety.js';
+import { isStoreUnavailable } from '../../lib/store/availability.js';
 import { startOfLocalDay } from '../users/local-date.js';
 import { GENERATED_LESSON_PREFIX } from './course.js';
 import {
@@ -42,7 +43,8 @@ const english = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'cod
  * filter first: profanity is a VALIDATION_ERROR, personal data is redacted before it leaves.
  * RATE_LIMITED (with Retry-After) past the daily quota or while another generation of the caller runs;
  * SERVICE_UNAVAILABLE (Retry-After) without a provider or while its breaker is open; TIMEOUT past the
- * budget. Nothing is stored and no quota is spent when it fails.
+ * budget. Nothing is stored and no quota is spent when it fails. Without the shared store the call goes on
+ * without its lease: the daily quota (counted in PostgreSQL) still bounds what a caller can spend.
  */
 export async function generateLesson(
   deps: GenerateDeps,
@@ -57,7 +59,11 @@ export async function generateLesson(
     });
   }
   const lease = `lessons:generate:${userId}`;
-  if (!(await deps.kv.setIfAbsent(lease, '1', LEASE_TTL_MS))) {
+  const leased = await deps.kv.setIfAbsent(lease, '1', LEASE_TTL_MS).catch((error: unknown) => {
+    if (isStoreUnavailable(error)) return null;
+    throw error;
+  });
+  if (leased === false) {
     throw new AppError('RATE_LIMITED', 'A lesson is already being generated for you', {
       retryAfterSeconds: 5,
     });
@@ -70,9 +76,10 @@ export async function generateLesson(
     });
     return await store(deps, userId, input, screened.text, lesson);
   } finally {
-    await deps.kv.delete(lease).catch((error: unknown) => {
-      deps.log.warn({ err: error }, 'could not release the lesson generation lease');
-    });
+    if (leased)
+      await deps.kv.delete(lease).catch((error: unknown) => {
+        deps.log.warn({ err: error }, 'could not release the lesson generation lease');
+      });
   }
 }
 
