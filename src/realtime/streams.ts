@@ -45,7 +45,8 @@ const seenKey = (userId: string) => `ev:{${userId}}:seen`;
 
 /**
  * Appends one user's events: each once (the `seen` set remembers the outbox ids appended lately), with
- * Redis's own ids, trimmed by length (MAXLEN ~) and age (MINID ~), and both keys expiring when idle.
+ * Redis's own ids, trimmed by length (MAXLEN ~: whole nodes, so up to a node's 100 entries more) and by
+ * age (MINID, exactly: an old entry is rarely more than one), and both keys expiring when idle.
  */
 const APPEND = `
 local maxlen, minid, ttl = ARGV[1], ARGV[2], ARGV[3]
@@ -55,7 +56,7 @@ for i = 4, #ARGV, 2 do
     redis.call('ZADD', KEYS[2], ARGV[i], ARGV[i])
   end
 end
-redis.call('XTRIM', KEYS[1], 'MINID', '~', minid)
+redis.call('XTRIM', KEYS[1], 'MINID', minid)
 redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(maxlen) + 1))
 redis.call('PEXPIRE', KEYS[1], ttl)
 redis.call('PEXPIRE', KEYS[2], ttl)

@@ -162,7 +162,7 @@ export async function recordActivity(
   batch.add(
     eventsWrite(tx, progressionEvents(activity.userId, unlocked, { fromXp: stats.xpPoints, level, league })),
   );
-  batch.add(friendsPassedWrite(tx, { userId: activity.userId, fromXp: stats.xpPoints, toXp: totals.xp }));
+  batch.add(friendsPassedWrite({ userId: activity.userId, fromXp: stats.xpPoints, toXp: totals.xp }));
   if (!options.batch) await batch.flush();
 
   const xpEarned = earnedXp + unlocked.rewardXp;

@@ -223,10 +223,13 @@ export async function countFollowees(db: Db | Tx, followerId: string): Promise<n
  * INSERT … SELECT, so it can join the write's batch. Reads at most `scanLimit` followers and tells at
  * most `notifyLimit`, the closest above first.
  */
-export function friendsPassedWrite(
-  tx: Tx,
-  params: { userId: string; fromXp: number; toXp: number; scanLimit: number; notifyLimit: number },
-): SQL {
+export function friendsPassedWrite(params: {
+  userId: string;
+  fromXp: number;
+  toXp: number;
+  scanLimit: number;
+  notifyLimit: number;
+}): SQL {
   const { userId, fromXp, toXp } = params;
   return sql`insert into ${userEvents} (user_id, type, data)
     select f.id, 'friend_passed', jsonb_build_object(
