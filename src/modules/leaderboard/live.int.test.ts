@@ -23,7 +23,10 @@ interface Page {
 describe('leaderboard.onChange', () => {
   it('sends the top N at once, then again when a ranking update changes it', async () => {
     const leader = await createUser(t, { name: 'Leader' });
-    await t.deps.db.update(userStats).set({ xpPoints: 50_000_000 }).where(eq(userStats.userId, leader.user.id));
+    await t.deps.db
+      .update(userStats)
+      .set({ xpPoints: 50_000_000 })
+      .where(eq(userStats.userId, leader.user.id));
     const feed = await openSse<Page>(base, 'leaderboard.onChange', {
       input: { filter: 'all', sortBy: 'xp', limit: 3 },
       settleMs: 0,
