@@ -74,14 +74,3 @@ export async function prunePublished(db: Db, before: Date, limit: number): Promi
   );
   return rows.length;
 }
-
-/** When the oldest unpublished row was written, or null when every row is published. */
-export async function oldestUnpublishedAt(db: Db): Promise<Date | null> {
-  const [row] = await db
-    .select({ createdAt: userEvents.createdAt })
-    .from(userEvents)
-    .where(isNull(userEvents.publishedAt))
-    .orderBy(asc(userEvents.id))
-    .limit(1);
-  return row?.createdAt ?? null;
-}
