@@ -27,6 +27,9 @@ import { republishRevocations } from './modules/auth/sessions.js';
 import { createKeyRing, type KeyRing } from './modules/auth/tokens.js';
 import { type ClientLogPruner, createClientLogPruner } from './modules/client-logs/pruner.js';
 import { rebuildMissedRankings } from './modules/leaderboard/boards.js';
+import { createRealtimeHub, type RealtimeHub } from './realtime/hub.js';
+import { createEventRelay, type EventRelay } from './realtime/relay.js';
+import { createMemoryEventStreams, createRedisEventStreams, type EventStreams } from './realtime/streams.js';
 
 export const APP_VERSION: string = (
   JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }
@@ -59,6 +62,12 @@ export interface Deps {
   ai: AiProviders;
   /** Deletes client logs past their retention, on a schedule: started by the service, stopped on close. */
   clientLogPruner: ClientLogPruner;
+  /** Realtime signals across instances (one pub/sub subscription per instance). */
+  hub: RealtimeHub;
+  /** Every user's event stream (Redis streams, else in-process). */
+  eventStreams: EventStreams;
+  /** Publishes the user events outbox: `wake()` after committing a transaction that queued events. */
+  relay: EventRelay;
   clock: () => Date;
   version: string;
   /** Flipped when shutdown starts, so readiness fails and load balancers drain this instance. */
@@ -126,6 +135,17 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
   store.availability.onChange((up) => metrics.storeUp.set({ store: storeKind }, up ? 1 : 0));
   const clock = () => new Date();
   const mailer = createMailer({ db: database.db, log, env, metrics, clock }, overrides.mailer);
+  const hub = createRealtimeHub(
+    { pubsub: store.pubsub, log },
+    { boardIntervalMs: env.LEADERBOARD_CHANGE_INTERVAL_MS },
+  );
+  const streamLimits = {
+    maxLength: env.EVENTS_STREAM_MAX_LENGTH,
+    maxAgeMs: env.EVENTS_STREAM_MAX_AGE_HOURS * 3_600_000,
+  };
+  const eventStreams = store.redis
+    ? createRedisEventStreams(store.redis, streamLimits)
+    : createMemoryEventStreams(streamLimits);
   const deps: Deps = {
     env,
     log,
@@ -158,6 +178,16 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
     tutorDataSource: createTutorDataSource({ log, env }, overrides.tutorData),
     ai: createAiProviders({ env, log, metrics: metrics.outbound }),
     clientLogPruner: createClientLogPruner({ db: database.db, kv: store.kv, log, env, clock }),
+    hub,
+    eventStreams,
+    relay: createEventRelay(
+      { db: database.db, streams: eventStreams, hub, log, registry: metrics.registry, clock },
+      {
+        batchSize: env.EVENTS_RELAY_BATCH_SIZE,
+        pollMs: env.EVENTS_RELAY_POLL_MS,
+        retentionMs: env.EVENTS_OUTBOX_RETENTION_HOURS * 3_600_000,
+      },
+    ),
     clock,
     version: APP_VERSION,
     lifecycle: { shuttingDown: false },
@@ -207,7 +237,13 @@ function withOverrides(base: PolicyOverrides, overrides: PolicyOverrides = {}): 
  * the caller.
  */
 export async function closeDeps(deps: Deps, options: { keepDatabase?: boolean } = {}): Promise<void> {
-  await Promise.all([deps.eventWriter.stop(), deps.mailer.stop(), deps.clientLogPruner.stop()]);
+  await Promise.all([
+    deps.eventWriter.stop(),
+    deps.mailer.stop(),
+    deps.clientLogPruner.stop(),
+    deps.relay.stop(),
+  ]);
+  deps.hub.close();
   const results = await Promise.allSettled([
     deps.store.close(),
     options.keepDatabase ? Promise.resolve() : deps.database.close(),

@@ -13,7 +13,8 @@ export interface RunningService {
   deps: Deps;
   /**
    * Stops taking work: readiness turns 503 so load balancers drain the instance, WebSockets are closed
-   * with 1012 (reconnect elsewhere), in-flight requests get SHUTDOWN_TIMEOUT_MS to finish, then the mail dispatcher, the client log pruner, the shared store and the database close.
+   * with 1012 (reconnect elsewhere), in-flight requests get SHUTDOWN_TIMEOUT_MS to finish, then the mail
+   * dispatcher, the client log pruner, the event relay, the shared store and the database close.
    * Resolves once everything is closed; calling it again returns the same promise.
    */
   stop(reason: string): Promise<void>;
@@ -61,6 +62,7 @@ export async function startService(env: Env, overrides: DepsOverrides = {}): Pro
   );
   deps.mailer.start();
   deps.clientLogPruner.start();
+  deps.relay.start();
   log.info(
     { url: http.url, database: deps.database.kind, store: deps.kv.kind, version: deps.version },
     `listening on ${http.url}`,

@@ -25,6 +25,7 @@ export const PUBLIC_PROCEDURES = new Set([
   'leaderboard.searchUsers',
   'leaderboard.compareUsers',
   'leaderboard.getGlobalStats',
+  'leaderboard.onChange',
   'analytics.getLeaderboard',
   'dialogue.getTopics',
   'dialogue.getScenes',

@@ -109,6 +109,11 @@ export interface TestAppOptions {
    * test resolves names of its own and admits exactly its servers' addresses (test/http-source.ts).
    */
   tutorData?: TutorDataSourceOverrides;
+  /**
+   * Run the user events relay (src/realtime/relay.ts). Off by default: relays publish every app's rows of
+   * the shared database, and in embedded mode into their own process's streams only.
+   */
+  relay?: boolean;
 }
 
 /** Builds the real app on the real dependencies of this run, capturing its logs. */
@@ -126,6 +131,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     }),
   });
   if (options.mailDomain) deps.mailer.start();
+  if (options.relay) deps.relay.start();
   const app = createApp(deps);
   let server: HttpServer | undefined;
 

@@ -264,6 +264,12 @@ const envSchema = z.object({
   LOG_INGEST_SIGNING_KEY: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
   CLIENT_LOG_RETENTION_DAYS: retentionDays.default({ ...DEFAULT_CLIENT_LOG_RETENTION_DAYS }),
   CLIENT_LOG_PRUNE_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(1_440).default(60),
+  EVENTS_STREAM_MAX_LENGTH: z.coerce.number().int().min(10).max(100_000).default(1_000),
+  EVENTS_STREAM_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(720).default(72),
+  EVENTS_RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(500),
+  EVENTS_RELAY_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  EVENTS_OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(1).max(8_760).default(72),
+  LEADERBOARD_CHANGE_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
 });
 
 type ParsedEnv = z.infer<typeof envSchema>;

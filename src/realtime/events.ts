@@ -42,6 +42,8 @@ export const userEventData = {
       nativeTranslation: z.string().optional(),
       targetTranslation: z.string().optional(),
     }),
+    /** The reply's live stream (chat.onMessage deltas), when it was written in one. */
+    streamId: z.string().optional(),
   }),
 } satisfies Record<UserEventType, z.ZodType>;
 

@@ -9,13 +9,14 @@ import type { AnalyticsDeps } from '../modules/analytics/deps.js';
 import type { AuthDeps } from '../modules/auth/deps.js';
 import type { ChatDeps } from '../modules/chat/service.js';
 import type { DialogueDeps } from '../modules/dialogue/service.js';
-import type { LeaderboardDeps } from '../modules/leaderboard/service.js';
+import type { LiveBoardDeps } from '../modules/leaderboard/live.js';
 import type { GenerateDeps } from '../modules/lessons/generate.js';
 import type { PronunciationDeps } from '../modules/pronunciation/service.js';
 import type { SrsDeps } from '../modules/srs/service.js';
 import type { TutorDataDeps } from '../modules/tutor-data/service.js';
 import type { UsersDeps } from '../modules/users/service.js';
 import type { VocabularyDeps } from '../modules/vocabulary/service.js';
+import type { UserFeedDeps } from '../realtime/subscribe.js';
 
 /** The authenticated caller, filled from the access token by the accounts module. */
 export interface Caller {
@@ -28,14 +29,15 @@ export interface Caller {
 export type ProcedureDeps = AuthDeps &
   UsersDeps &
   GenerateDeps &
-  LeaderboardDeps &
+  LiveBoardDeps &
   DialogueDeps &
   SrsDeps &
   VocabularyDeps &
   AnalyticsDeps &
   TutorDataDeps &
   ChatDeps &
-  PronunciationDeps & { metrics: Metrics };
+  PronunciationDeps &
+  UserFeedDeps & { metrics: Metrics };
 
 export interface TrpcContext {
   deps: ProcedureDeps;

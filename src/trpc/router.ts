@@ -7,6 +7,7 @@ import { exampleRouter } from '../modules/example/router.js';
 import { analyticsLeaderboardProcedure, leaderboardRouter } from '../modules/leaderboard/router.js';
 import { learnRouter } from '../modules/learn/router.js';
 import { lessonsRouter } from '../modules/lessons/router.js';
+import { notificationsRouter } from '../modules/notifications/router.js';
 import { preferencesRouter } from '../modules/preferences/router.js';
 import { deleteAccountProcedure, exportDataProcedure } from '../modules/privacy/router.js';
 import { srsRouter } from '../modules/srs/router.js';
@@ -34,6 +35,7 @@ export const appRouter = router({
   // Not in the contract's list (§3): the learning domain's own namespaces.
   srs: srsRouter,
   vocabulary: vocabularyRouter,
+  notifications: notificationsRouter,
   admin: mergeRouters(router({ auditEvents }), adminUsersRouter),
 });
 

@@ -1,5 +1,7 @@
 import { authedProcedure, publicProcedure, router, withErrorFunnel } from '../../trpc/init.js';
+import { resumableInput } from '../notifications/schema.js';
 import { analyzePronunciationProcedure } from '../pronunciation/router.js';
+import { onMessage } from './live.js';
 import { conversationStartersInput, getHistoryInput, sendMessageInput, translateInput } from './schema.js';
 import * as service from './service.js';
 import { getConversationStarters } from './starters.js';
@@ -22,6 +24,12 @@ export const chatRouter = router({
     .input(sendMessageInput)
     .subscription(({ ctx, input, signal }) =>
       withErrorFunnel(streamMessage(ctx.deps, ctx.caller, input, signal), ctx.deps.log),
+    ),
+  // Not in the contract: stored messages from every device and replies as they are written, live.
+  onMessage: authedProcedure
+    .input(resumableInput)
+    .subscription(({ ctx, input, signal }) =>
+      withErrorFunnel(onMessage(ctx.deps, ctx.caller, input, signal), ctx.deps.log),
     ),
   getHistory: authedProcedure
     .input(getHistoryInput)

@@ -9,6 +9,9 @@ import { AppError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { redactPersonalData, screenText } from '../../lib/safety.js';
 import type { KeyValueStore } from '../../lib/store/types.js';
+import type { UserEvent } from '../../realtime/events.js';
+import type { RealtimeHub } from '../../realtime/hub.js';
+import { type EventsDeps, eventsWrite } from '../../realtime/outbox.js';
 import { XP_PER_CHAT_MESSAGE } from '../gamification/rules.js';
 import { recordActivity } from '../gamification/service.js';
 import { applyRankingUpdate, type BoardDeps } from '../leaderboard/boards.js';
@@ -19,12 +22,14 @@ import { languageName, plainReply, tutorAnswer } from './model.js';
 import * as repo from './repo.js';
 import type { ChatMessageDto, GetHistoryInput, SendMessageInput, SendMessageResult } from './schema.js';
 
-export interface ChatDeps extends BoardDeps {
+export interface ChatDeps extends BoardDeps, EventsDeps {
   db: Db;
   log: Logger;
   kv: KeyValueStore;
   clock: () => Date;
   ai: Pick<AiProviders, 'llm'>;
+  /** Board changes (the leaderboards), and a streaming reply's text for the learner's other devices. */
+  hub: Pick<RealtimeHub, 'boardChanged' | 'sendLive'>;
 }
 
 export interface ChatActor {
@@ -155,6 +160,8 @@ export async function storeExchange(
   input: SendMessageInput,
   prepared: PreparedMessage,
   reply: Reply,
+  /** The id of the live stream the reply was written in (chat.streamMessage), told with the messages. */
+  streamId?: string,
 ): Promise<SendMessageResult> {
   // The reply is dated after the message, so newest-first history lists it first even on a still clock.
   const repliedAt = new Date(Math.max(deps.clock().getTime(), prepared.now.getTime() + 1));
@@ -167,6 +174,19 @@ export async function storeExchange(
     const batch = new WriteBatch(tx);
     const answer = replyRow(actor, input, message, reply, repliedAt);
     batch.add(repo.messagesWrite(tx, input.idempotencyKey ? [answer] : [message, answer]));
+    // Every device of the learner sees both messages (chat.onMessage).
+    batch.add(
+      eventsWrite(
+        tx,
+        [message, answer].map(
+          (row): UserEvent => ({
+            userId: actor.userId,
+            type: 'chat_message',
+            data: { message: toDto(row), ...(streamId ? { streamId } : {}) },
+          }),
+        ),
+      ),
+    );
     const activity = await recordActivity(
       { db: tx },
       {
@@ -186,6 +206,7 @@ export async function storeExchange(
     if (replay) return replay;
     throw new AppError('CONFLICT', 'This message is being sent already');
   }
+  deps.relay.wake();
   await applyRankingUpdate(deps, stored.activity.rankings);
   return {
     userMessage: toDto(message),

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { REPLY_MAX } from './model.js';
-import type { SendMessageInput, StreamEvent } from './schema.js';
+import type { SendMessageInput, SendMessageResult, StreamEvent } from './schema.js';
 import {
   type ChatActor,
   type ChatDeps,
@@ -39,25 +40,40 @@ export async function* streamMessage(
     return;
   }
   const messages = conversationFor(input, prepared, 'text');
-  let text = '';
-  for await (const delta of llm.stream({ messages, temperature: 0.7, signal })) {
-    if (delta.length === 0 || text.length >= REPLY_MAX) continue;
-    const kept = delta.slice(0, REPLY_MAX - text.length);
-    text += kept;
-    yield { type: 'chunk', text: kept };
+  // The learner's other devices (chat.onMessage) see the reply as it is written, under this stream's id,
+  // then the stored messages; a stream that ends without storing tells them with `end: 'error'`.
+  const streamId = randomUUID();
+  let seq = 0;
+  const live = (text: string, end?: 'done' | 'error') =>
+    deps.hub.sendLive(actor.userId, { kind: 'delta', streamId, seq: seq++, text, ...(end ? { end } : {}) });
+  let stored: SendMessageResult | undefined;
+  try {
+    let text = '';
+    for await (const delta of llm.stream({ messages, temperature: 0.7, signal })) {
+      if (delta.length === 0 || text.length >= REPLY_MAX) continue;
+      const kept = delta.slice(0, REPLY_MAX - text.length);
+      text += kept;
+      live(kept);
+      yield { type: 'chunk', text: kept };
+    }
+    const reply = text.trim();
+    if (reply.length === 0) {
+      const fallback = await fallbackExchange(deps, actor, input, prepared);
+      yield { type: 'chunk', text: fallback.aiMessage.text };
+      yield { type: 'done', ...fallback };
+      return;
+    }
+    stored = await storeExchange(
+      deps,
+      actor,
+      input,
+      prepared,
+      { text: reply, corrections: [], nativeTranslation: null, targetTranslation: null },
+      streamId,
+    );
+    live('', 'done');
+  } finally {
+    if (!stored && seq > 0) live('', 'error');
   }
-  const reply = text.trim();
-  if (reply.length === 0) {
-    const fallback = await fallbackExchange(deps, actor, input, prepared);
-    yield { type: 'chunk', text: fallback.aiMessage.text };
-    yield { type: 'done', ...fallback };
-    return;
-  }
-  const stored = await storeExchange(deps, actor, input, prepared, {
-    text: reply,
-    corrections: [],
-    nativeTranslation: null,
-    targetTranslation: null,
-  });
   yield { type: 'done', ...stored };
 }

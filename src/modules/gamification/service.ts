@@ -5,6 +5,9 @@ import { CONTENT_VERSION } from '../../db/seed/content/index.js';
 import { WriteBatch } from '../../db/write-batch.js';
 import { AppError } from '../../lib/errors.js';
 import { Memo } from '../../lib/memo.js';
+import type { UserEvent } from '../../realtime/events.js';
+import { eventsWrite } from '../../realtime/outbox.js';
+import { friendsPassedWrite } from '../leaderboard/events.js';
 import { localDate } from '../users/local-date.js';
 import { type RankingUpdate, rankingPeriods } from './periods.js';
 import * as repo from './repo.js';
@@ -154,12 +157,18 @@ export async function recordActivity(
       wordsLearned: totals.wordsLearned,
     }),
   );
+  const level = levelOf(totals.xp);
+  const league = leagueOf(totals.xp);
+  batch.add(
+    eventsWrite(tx, progressionEvents(activity.userId, unlocked, { fromXp: stats.xpPoints, level, league })),
+  );
+  batch.add(friendsPassedWrite({ userId: activity.userId, fromXp: stats.xpPoints, toXp: totals.xp }));
   if (!options.batch) await batch.flush();
 
   const xpEarned = earnedXp + unlocked.rewardXp;
   return {
     xpEarned,
-    totals: { ...totals, level: levelOf(totals.xp), league: leagueOf(totals.xp) },
+    totals: { ...totals, level, league },
     unlocked: { badges: unlocked.badges, achievements: unlocked.achievements },
     rankings: {
       userId: activity.userId,
@@ -173,6 +182,28 @@ export async function recordActivity(
       languages: languages.length,
     },
   };
+}
+
+/**
+ * What the user is told about an activity (src/realtime/events.ts): each badge and achievement unlocked,
+ * and a new level or league, compared with where their XP stood before it.
+ */
+function progressionEvents(
+  userId: string,
+  unlocked: { badges: UnlockedBadge[]; achievements: UnlockedAchievement[] },
+  now: { fromXp: number; level: number; league: string },
+): UserEvent[] {
+  const events: UserEvent[] = [
+    ...unlocked.badges.map((data): UserEvent => ({ userId, type: 'badge_unlocked', data })),
+    ...unlocked.achievements.map((data): UserEvent => ({ userId, type: 'achievement_unlocked', data })),
+  ];
+  const fromLevel = levelOf(now.fromXp);
+  if (now.level !== fromLevel)
+    events.push({ userId, type: 'level_up', data: { from: fromLevel, to: now.level } });
+  const fromLeague = leagueOf(now.fromXp);
+  if (now.league !== fromLeague)
+    events.push({ userId, type: 'league_changed', data: { from: fromLeague, to: now.league } });
+  return events;
 }
 
 /** The badge and achievement catalogues: seeded content, read once per process and content version. */

@@ -2,6 +2,7 @@ import type { Db } from '../../db/client.js';
 import type { Logger } from '../../lib/logger.js';
 import { isStoreUnavailable } from '../../lib/store/availability.js';
 import type { KeyValueStore, RankedEntry, RankingStore } from '../../lib/store/types.js';
+import type { RealtimeHub } from '../../realtime/hub.js';
 import type { RankingUpdate } from '../gamification/periods.js';
 import { type Board, boardFor } from './board.js';
 import * as repo from './repo.js';
@@ -13,6 +14,8 @@ export interface BoardDeps {
   kv: KeyValueStore;
   log: Logger;
   clock: () => Date;
+  /** Announces changed boards to `leaderboard.onChange` subscribers (coalesced). */
+  hub: Pick<RealtimeHub, 'boardChanged'>;
 }
 
 /** A period's ranking is kept this long after the period ends, for the "last week" look back. */
@@ -34,6 +37,15 @@ const missedUpdates = new WeakMap<RankingStore, Set<string>>();
 /** The ranking's key in the store: namespace, kind, and the period it covers. */
 export const boardKey = (deps: Pick<BoardDeps, 'rankingNamespace'>, board: Board) =>
   `${deps.rankingNamespace}:${board.kind}:${board.period ? `${board.period.unit}:${board.period.id}` : 'all'}`;
+/**
+ * The name a board's changes are announced under (`leaderboard.onChange`): its kind and timeframe, not
+ * its period, so a subscriber to this week's board follows it into the next week.
+ */
+export const boardChannel = (
+  deps: Pick<BoardDeps, 'rankingNamespace'>,
+  kind: Board['kind'],
+  timeframe: 'all' | 'week' | 'month',
+) => `${deps.rankingNamespace}:${kind}:${timeframe}`;
 const builtKey = (deps: Pick<BoardDeps, 'rankingNamespace'>, board: Board) =>
   `${boardKey(deps, board)}:built`;
 const ttlOf = (board: Board, now: Date) =>
@@ -53,6 +65,7 @@ export async function applyRankingUpdate(deps: BoardDeps, update: RankingUpdate)
     [boardFor('lessons', 'all', update.at), update.lessons],
     [boardFor('languages', 'all', update.at), update.languages],
   ];
+  // Whether a write moved anyone in a top N is for the subscribers to see: they compare what they sent.
   await Promise.all(
     // Only scores above zero are ranked (see leaderboard/repo.ts), and no score ever falls back to zero.
     scored
@@ -62,6 +75,7 @@ export async function applyRankingUpdate(deps: BoardDeps, update: RankingUpdate)
           await deps.rankings.setScores(boardKey(deps, board), [{ member: update.userId, score }]);
           const ttl = ttlOf(board, update.at);
           if (ttl !== undefined) await deps.rankings.expire(boardKey(deps, board), ttl);
+          deps.hub.boardChanged(boardChannel(deps, board.kind, board.period?.unit ?? 'all'));
         } catch (error) {
           const key = boardKey(deps, board);
           // While the store is down (logged once by the store) the update is remembered, not logged.

@@ -5,6 +5,7 @@ import {
   follows,
   userAchievements,
   userBadges,
+  userEvents,
   userLanguageProgress,
   userStats,
   users,
@@ -204,8 +205,23 @@ export async function globalTotals(db: Db | Tx, activeSince: { week: string; mon
   return { totals: totals!, languages };
 }
 
-export async function follow(db: Db | Tx, followerId: string, followeeId: string): Promise<void> {
-  await db.insert(follows).values({ followerId, followeeId }).onConflictDoNothing();
+/** Returns whether the follow is new. */
+export async function follow(db: Db | Tx, followerId: string, followeeId: string): Promise<boolean> {
+  const inserted = await db
+    .insert(follows)
+    .values({ followerId, followeeId })
+    .onConflictDoNothing()
+    .returning({ id: follows.followeeId });
+  return inserted.length > 0;
+}
+
+/** The name a learner is shown by (display name, else name), or null for an unknown id. */
+export async function shownName(db: Db | Tx, userId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ name: sql<string>`coalesce(${users.displayName}, ${users.name})` })
+    .from(users)
+    .where(eq(users.id, userId));
+  return row?.name ?? null;
 }
 
 export async function unfollow(db: Db | Tx, followerId: string, followeeId: string): Promise<boolean> {
@@ -232,4 +248,32 @@ export async function countFollowees(db: Db | Tx, followerId: string): Promise<n
     .from(follows)
     .where(eq(follows.followerId, followerId));
   return row?.count ?? 0;
+}
+
+/**
+ * A `friend_passed` outbox row for each follower of `userId` whom an XP write from `fromXp` to `toXp`
+ * moved them past on the all-time XP board (ties rank by user id, descending, as the rankings do): an
+ * INSERT … SELECT, so it can join the write's batch. Reads at most `scanLimit` followers and tells at
+ * most `notifyLimit`, the closest above first.
+ */
+export function friendsPassedWrite(params: {
+  userId: string;
+  fromXp: number;
+  toXp: number;
+  scanLimit: number;
+  notifyLimit: number;
+}): SQL {
+  const { userId, fromXp, toXp } = params;
+  return sql`insert into ${userEvents} (user_id, type, data)
+    select f.id, 'friend_passed', jsonb_build_object(
+        'friendId', a.id, 'friendName', coalesce(a.display_name, a.name), 'board', 'xp',
+        'friendScore', ${toXp}::int, 'yourScore', s.xp_points)
+    from (select ${follows.followerId} as id from ${follows}
+          where ${follows.followeeId} = ${userId} limit ${params.scanLimit}) f
+    join ${userStats} s on s.user_id = f.id
+    join ${users} a on a.id = ${userId}
+    where (s.xp_points > ${fromXp}::int or (s.xp_points = ${fromXp}::int and f.id > ${userId}::uuid))
+      and (s.xp_points < ${toXp}::int or (s.xp_points = ${toXp}::int and f.id < ${userId}::uuid))
+    order by s.xp_points, f.id
+    limit ${params.notifyLimit}`;
 }

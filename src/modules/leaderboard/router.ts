@@ -1,8 +1,10 @@
-import { authedProcedure, publicProcedure, router } from '../../trpc/init.js';
+import { authedProcedure, publicProcedure, router, withErrorFunnel } from '../../trpc/init.js';
+import { onChange } from './live.js';
 import {
   analyticsLeaderboardInput,
   compareUsersInput,
   followInput,
+  onChangeInput,
   rankingsInput,
   searchUsersInput,
   userStatsInput,
@@ -30,6 +32,12 @@ export const leaderboardRouter = router({
   follow: authedProcedure
     .input(followInput)
     .mutation(({ ctx, input }) => service.follow(ctx.deps, ctx.caller.userId, input.userId)),
+  // Not in the contract: the top of a board now and on each change, over SSE or WebSocket.
+  onChange: publicProcedure
+    .input(onChangeInput)
+    .subscription(({ ctx, input, signal }) =>
+      withErrorFunnel(onChange(ctx.deps, input, signal), ctx.deps.log),
+    ),
   unfollow: authedProcedure
     .input(followInput)
     .mutation(({ ctx, input }) => service.unfollow(ctx.deps, ctx.caller.userId, input.userId)),

@@ -57,3 +57,11 @@ export interface Trophy {
   rarity: 'bronze' | 'silver' | 'gold' | 'platinum';
   unlockedAt: Date;
 }
+
+/** `leaderboard.onChange`: a board as `leaderboard.get` names it (not `friends`: it is one's own), top N. */
+export const onChangeInput = z.object({
+  filter: z.enum(['all', 'weekly', 'monthly']).default('all'),
+  sortBy: z.enum(['xp', 'streak', 'lessons', 'languages']).default('xp'),
+  limit: z.number().int().min(1).max(100).default(10),
+});
+export type OnChangeInput = z.infer<typeof onChangeInput>;

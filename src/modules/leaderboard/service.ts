@@ -2,6 +2,7 @@ import type { Env } from '../../config/env.js';
 import { cached } from '../../lib/cache.js';
 import { AppError } from '../../lib/errors.js';
 import type { Metrics } from '../../lib/metrics.js';
+import { type EventsDeps, enqueueEvents } from '../../realtime/outbox.js';
 import { leagueOf, levelOf } from '../gamification/rules.js';
 import { type Board, boardFor } from './board.js';
 import { type BoardDeps, boardKey, boardPosition, boardRange, boardScores } from './boards.js';
@@ -14,7 +15,7 @@ import type {
   Trophy,
 } from './schema.js';
 
-export interface LeaderboardDeps extends BoardDeps {
+export interface LeaderboardDeps extends BoardDeps, EventsDeps {
   metrics: Pick<Metrics, 'cacheFallbacks'>;
   env: Pick<Env, 'LEADERBOARD_CACHE_SECONDS'>;
 }
@@ -52,12 +53,17 @@ export async function rankings(deps: LeaderboardDeps, callerId: string | null, i
   }
   // Everyone reads the same pages, the first above all: each is described once per short window.
   const page = `${boardKey(deps, board)}:${input.offset}:${input.limit}`;
-  return cached(deps, 'leaderboard-page', page, deps.env.LEADERBOARD_CACHE_SECONDS, async () => {
-    const { entries, total } = await boardRange(deps, board, input.offset, input.limit);
-    const users = await describe(deps, entries, input.offset);
-    const known = total ?? input.offset + entries.length;
-    return { users, total: known, hasMore: input.offset + input.limit < known };
-  });
+  return cached(deps, 'leaderboard-page', page, deps.env.LEADERBOARD_CACHE_SECONDS, () =>
+    describedPage(deps, board, input.offset, input.limit),
+  );
+}
+
+/** A page of a board as `leaderboard.get` answers it, read now (uncached). */
+export async function describedPage(deps: LeaderboardDeps, board: Board, offset: number, limit: number) {
+  const { entries, total } = await boardRange(deps, board, offset, limit);
+  const users = await describe(deps, entries, offset);
+  const known = total ?? offset + entries.length;
+  return { users, total: known, hasMore: offset + limit < known };
 }
 
 /** `analytics.getLeaderboard`: the same rankings, in the analytics screen's `{id, name, avatar, score, rank}`. */
@@ -169,7 +175,7 @@ export function globalStats(deps: LeaderboardDeps) {
 
 /**
  * `leaderboard.follow`: the caller follows a learner, who then appears on the caller's friends leaderboard.
- * Idempotent. VALIDATION_ERROR for oneself, NOT_FOUND for an unknown user, CONFLICT past MAX_FOLLOWED.
+ * Idempotent; a new follow tells the followed learner (`new_follower`). VALIDATION_ERROR for oneself, NOT_FOUND for an unknown user, CONFLICT past MAX_FOLLOWED.
  */
 export async function follow(deps: LeaderboardDeps, callerId: string, userId: string) {
   if (callerId === userId) {
@@ -181,7 +187,13 @@ export async function follow(deps: LeaderboardDeps, callerId: string, userId: st
   if ((await repo.countFollowees(deps.db, callerId)) >= MAX_FOLLOWED) {
     throw new AppError('CONFLICT', `You already follow ${MAX_FOLLOWED} learners`);
   }
-  await repo.follow(deps.db, callerId, userId);
+  const told = await deps.db.transaction(async (tx) => {
+    if (!(await repo.follow(tx, callerId, userId))) return false;
+    const followerName = (await repo.shownName(tx, callerId)) ?? 'A learner';
+    await enqueueEvents(tx, [{ userId, type: 'new_follower', data: { followerId: callerId, followerName } }]);
+    return true;
+  });
+  if (told) deps.relay.wake();
   return { success: true as const, following: true };
 }
 

@@ -3,6 +3,7 @@ import type { Db, Tx } from '../../db/client.js';
 import { CONTENT_VERSION } from '../../db/seed/content/index.js';
 import { type CacheDeps, cached } from '../../lib/cache.js';
 import { AppError } from '../../lib/errors.js';
+import type { EventsDeps } from '../../realtime/outbox.js';
 import type { BoardDeps } from '../leaderboard/boards.js';
 import * as repo from './repo.js';
 import type { GetAllLessonsInput, LessonDto } from './schema.js';
@@ -11,7 +12,7 @@ import type { GetAllLessonsInput, LessonDto } from './schema.js';
  * What the lessons module needs: the database, the shared store as its cache, and the rankings that a
  * submission updates.
  */
-export interface LessonsDeps extends CacheDeps, BoardDeps {
+export interface LessonsDeps extends CacheDeps, BoardDeps, EventsDeps {
   db: Db;
   env: Pick<Env, 'LESSON_CACHE_TTL_SECONDS'>;
 }

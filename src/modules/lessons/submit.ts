@@ -143,6 +143,7 @@ export async function submit(deps: LessonsDeps, userId: string, input: SubmitInp
       replayed: true,
     };
   }
+  deps.relay.wake();
   await applyRankingUpdate(deps, outcome.activity.rankings);
   return {
     score: outcome.score,
@@ -317,6 +318,7 @@ export async function updateProgress(deps: LessonsDeps, userId: string, input: U
     );
     return { activity, progress: await progressReport(tx, userId, learner.timeZone, lesson.language, now) };
   });
+  deps.relay.wake();
   await applyRankingUpdate(deps, activity.rankings);
   return { ...progress, unlocked: activity.unlocked };
 }
