@@ -28,6 +28,8 @@ export interface Started {
   url: string;
   /** CPU time (user + system) the server process has used so far, in seconds; undefined off Linux. */
   cpuSeconds(): number | undefined;
+  /** Resident memory of the server process (VmRSS), in bytes; undefined off Linux. */
+  memoryBytes(): number | undefined;
   /**
    * With BENCH_PROFILE=<directory>, starts the server's CPU profiler; the returned function stops it and
    * writes `<directory>/<name>.cpuprofile` (open it in Chrome's DevTools). Without, does nothing.
@@ -46,6 +48,17 @@ function processCpuSeconds(pid: number | undefined): number | undefined {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resident set size of a process, from /proc (Linux only). */
+function processMemoryBytes(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : undefined;
   } catch {
     return undefined;
   }
@@ -111,6 +124,7 @@ export async function startProcess(
   return {
     url,
     cpuSeconds: () => processCpuSeconds(child.pid),
+    memoryBytes: () => processMemoryBytes(child.pid),
     async profile(name) {
       if (!profileDir || !inspectorPort) return async () => undefined;
       const inspector = await connectInspector(inspectorPort);
