@@ -7,6 +7,6 @@ import { STREAM_ID } from '../../realtime/streams.js';
  * came after it. Absent, the feed starts with the next event.
  */
 export const resumableInput = z
-  .object({ lastEventId: z.string().regex(STREAM_ID, 'not an event id').nullish() })
+  .object({ lastEventId: z.string().max(40).regex(STREAM_ID, 'not an event id').nullish() })
   .optional();
 export type ResumableInput = z.infer<typeof resumableInput>;
