@@ -8,7 +8,7 @@ import { productionEnv, type Started, startProcess, trpcCall } from './lib.js';
  * `npm run bench:realtime`: two instances on real PostgreSQL and Redis (DATABASE_URL, REDIS_URL): A takes
  * the writes (ROLES=api), B holds the sockets (ROLES=realtime). Prints:
  * - B's resident memory per idle WebSocket, from BENCH_SOCKETS (default 10,000) sockets held open;
- * - the time from an XP write sent to A to the event it raises arriving on a socket held by B
+ * - the time from an XP write (`lessons.submit`) sent to A to the event it raises arriving on a socket held by B
  *   (`notifications.onEvent`), P50/P99 over BENCH_SAMPLES writes (default 200);
  * - messages per second fanned out: one leaderboard change delivered to every socket subscribed to
  *   `leaderboard.onChange`, from the write to the last socket's copy.
@@ -67,9 +67,15 @@ try {
   log(`${socketCount} idle sockets on B: RSS ${mb(before)} -> ${mb(after)}`);
 
   // 2. Cross-instance: an XP write on A, the event on B.
-  const lessonId = (
-    (await trpcCall(a.url, 'query', 'lessons.getAll', { language: 'es' })) as { id: string }[]
-  )[0]!.id;
+  const lessons = (await trpcCall(a.url, 'query', 'lessons.getAll', { language: 'es' })) as {
+    id: string;
+    subModules: { id: string }[];
+  }[];
+  /** The nth practice of the catalogue: a lesson and one of its sub-modules. */
+  const practice = (n: number) => {
+    const lesson = lessons[n % lessons.length]!;
+    return { lessonId: lesson.id, subModuleId: lesson.subModules[0]!.id };
+  };
   const learners = await signUp(samples);
   const latencies: number[] = [];
   const writeLatencies: number[] = [];
@@ -97,13 +103,9 @@ try {
     });
     await sleep(50); // the subscription is registered on B
     sentAt = performance.now();
-    await trpcCall(
-      a.url,
-      'mutation',
-      'lessons.updateProgress',
-      { lessonId, subModuleId: 'bench', completed: true, score: 100, timeSpent: 60 },
-      { authorization: `Bearer ${learner.token}` },
-    );
+    await trpcCall(a.url, 'mutation', 'lessons.submit', submission(practice(0).lessonId), {
+      authorization: `Bearer ${learner.token}`,
+    });
     writeLatencies.push(performance.now() - sentAt);
     latencies.push(await withTimeout(received, 10_000));
     wsClient.close();
@@ -147,15 +149,13 @@ try {
     const sentAt = performance.now();
     // A big enough score to enter the top 10: a lesson's worth of XP, many times.
     for (let lesson = 0; lesson < 5; lesson++) {
-      await trpcCall(
-        a.url,
-        'mutation',
-        'lessons.updateProgress',
-        { lessonId, subModuleId: `bench-${round}-${lesson}`, completed: true, score: 100, timeSpent: 60 },
-        { authorization: `Bearer ${climber.token}` },
-      );
+      await trpcCall(a.url, 'mutation', 'lessons.submit', submission(practice(0).lessonId), {
+        authorization: `Bearer ${climber.token}`,
+      });
     }
-    await waitUntil(() => arrivals.length >= sockets.length, 30_000);
+    await waitUntil(() => arrivals.length >= sockets.length, 30_000).catch((error: unknown) => {
+      throw new Error(`${arrivals.length} of ${sockets.length} sockets told of the change: ${String(error)}`);
+    });
     const last = Math.max(...arrivals);
     const first = Math.min(...arrivals);
     rows.push({
@@ -216,6 +216,15 @@ async function signUp(count: number): Promise<{ token: string }[]> {
     );
   }
   return learners;
+}
+
+/** A lesson submitted in the contract's legacy shape (answers the client scored): XP, capped. */
+function submission(lessonId: string) {
+  return {
+    lessonId,
+    answers: Array.from({ length: 5 }, (_, index) => ({ id: `answer-${index}`, correct: true })),
+    timeSpent: 120,
+  };
 }
 
 function percentile(values: number[], p: number): number {
