@@ -6,6 +6,7 @@ export * from './client-logs.js';
 export * from './dialogue.js';
 export * from './events.js';
 export * from './feedback.js';
+export * from './jobs.js';
 export * from './gamification.js';
 export * from './learn-content.js';
 export * from './lessons.js';
