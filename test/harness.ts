@@ -109,6 +109,11 @@ export interface TestAppOptions {
    * test resolves names of its own and admits exactly its servers' addresses (test/http-source.ts).
    */
   tutorData?: TutorDataSourceOverrides;
+  /**
+   * Job queues under this key prefix, with `mailer.wake()` queueing a dispatch job (a test that runs a
+   * worker). By default a test app queues no mail-dispatch jobs: no worker would ever take them.
+   */
+  jobsPrefix?: string;
 }
 
 /** Builds the real app on the real dependencies of this run, capturing its logs. */
@@ -121,6 +126,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     rateLimits: { keyPrefix: unique('rl'), ...options.rateLimits },
     ...(options.rankingNamespace && { rankingNamespace: options.rankingNamespace }),
     ...(options.tutorData && { tutorData: options.tutorData }),
+    jobs: options.jobsPrefix ? { prefix: options.jobsPrefix, wakeMailJob: true } : { wakeMailJob: false },
     ...(options.mailDomain && {
       mailer: { dispatcher: { onlyDomain: options.mailDomain, pollIntervalMs: 100 } },
     }),

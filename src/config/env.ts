@@ -254,6 +254,22 @@ const envSchema = z.object({
   LOG_INGEST_SIGNING_KEY: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
   CLIENT_LOG_RETENTION_DAYS: retentionDays.default({ ...DEFAULT_CLIENT_LOG_RETENTION_DAYS }),
   CLIENT_LOG_PRUNE_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(1_440).default(60),
+  /** Run the background jobs (src/jobs/) inside `npm start`; without REDIS_URL they always do. */
+  RUN_JOBS_IN_PROCESS: booleanFlag.default(true),
+  /** Health, readiness and /metrics of `npm run worker`. */
+  WORKER_PORT: port.default(8081),
+  /** Jobs one worker runs at once, per queue. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(2),
+  /** Safety-net pass of the mail outbox (mail is also dispatched as soon as it is queued). */
+  MAIL_DISPATCH_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
+  /** Local hour (0-23) at which learners with a streak and no activity yet that day are reminded. */
+  STREAK_REMINDER_HOUR: z.coerce.number().int().min(0).max(23).default(20),
+  /** Local hour (0-23) at which learners with cards due are reminded. */
+  SRS_REMINDER_HOUR: z.coerce.number().int().min(0).max(23).default(9),
+  /** How far back the daily analytics rollup catches up on days it has not computed. */
+  ANALYTICS_ROLLUP_CATCH_UP_DAYS: z.coerce.number().int().min(1).max(366).default(7),
+  /** Jobs kept in BullMQ's failed set per queue (dead letters are also recorded in job_dead_letters). */
+  JOBS_FAILED_RETENTION: z.coerce.number().int().min(1).max(100_000).default(1_000),
 });
 
 type ParsedEnv = z.infer<typeof envSchema>;

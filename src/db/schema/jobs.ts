@@ -34,7 +34,10 @@ export const reminderSends = pgTable(
     sentAt: instant('sent_at').notNull().defaultNow(),
   },
   // The primary key leads with user_id, which also serves the foreign key.
-  (t) => [primaryKey({ columns: [t.userId, t.kind, t.localDate] }), index('reminder_sends_local_date_idx').on(t.localDate)],
+  (t) => [
+    primaryKey({ columns: [t.userId, t.kind, t.localDate] }),
+    index('reminder_sends_local_date_idx').on(t.localDate),
+  ],
 );
 
 /** Analytics events per UTC day, event and language (empty string: none given), from analytics_events. */
