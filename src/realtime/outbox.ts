@@ -9,11 +9,13 @@ import type { UserEvent } from './events.js';
  */
 export async function enqueueEvents(db: Db | Tx, events: readonly UserEvent[]): Promise<void> {
   if (events.length === 0) return;
-  await db.insert(userEvents).values(
-    events.map((event) => ({
-      userId: event.userId,
-      type: event.type,
-      data: event.data as Record<string, unknown>,
-    })),
-  );
+  await db
+    .insert(userEvents)
+    .values(
+      events.map((event) => ({
+        userId: event.userId,
+        type: event.type,
+        data: event.data as Record<string, unknown>,
+      })),
+    );
 }
