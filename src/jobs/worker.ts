@@ -54,7 +54,7 @@ export async function startWorker(env: Env, options: WorkerOptions = {}): Promis
     if (env.MIGRATE_ON_START) await runMigrations(deps.db, deps.log);
     runtime = await startJobs(deps, definitions);
   } catch (error) {
-    await closeDeps(deps);
+    await closeDeps(deps, { keepDatabase: Boolean(overrides.database) });
     throw error;
   }
   if (deps.jobs.kind === 'memory')
@@ -79,7 +79,8 @@ export async function startWorker(env: Env, options: WorkerOptions = {}): Promis
         await runtime.stop(env.SHUTDOWN_TIMEOUT_MS);
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
-        await closeDeps(deps);
+        // A database handed in (tests) belongs to the caller.
+        await closeDeps(deps, { keepDatabase: Boolean(overrides.database) });
         deps.log.info('worker stopped');
       })();
       return stopping;
