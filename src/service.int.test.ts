@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CapturedLogs, testEnv } from '../test/harness.js';
+import { CapturedLogs, testEnv, usingRedis } from '../test/harness.js';
 import { trpcCall } from '../test/trpc-call.js';
 import { type RunningService, startService } from './service.js';
 
@@ -38,6 +38,28 @@ describe('the HTTP service role', () => {
     expect(
       logs.lines.some((line) => String(line.msg).startsWith('embedded mode: single instance only')),
     ).toBe(embedded);
+    // `npm start` runs the background jobs too (mail, pruning, rollups, reminders).
+    expect(logs.lines.map((line) => line.msg)).toContain('jobs running in this process');
+  });
+
+  it.runIf(usingRedis())('leaves the jobs to separate workers with RUN_JOBS_IN_PROCESS=false', async () => {
+    const apiLogs = new CapturedLogs();
+    const apiOnly = await startService(
+      testEnv({
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        ACCESS_LOG: 'off',
+        RUN_JOBS_IN_PROCESS: 'false',
+      }),
+      { logDestination: apiLogs },
+    );
+    try {
+      expect((await fetch(`${apiOnly.url}/api/health/ready`)).status).toBe(200);
+      expect(apiLogs.lines.some((line) => line.msg === 'jobs running in this process')).toBe(false);
+    } finally {
+      await apiOnly.stop('test done');
+    }
   });
 
   it('stops once: readiness turns 503, then the server closes, however often it is asked', async () => {

@@ -5,7 +5,7 @@ import { closeDeps, createDeps, type Deps, type DepsOverrides } from './deps.js'
 import { createApp } from './http/app.js';
 import { serverLimitsFrom, startHttpServer } from './http/server.js';
 import type { JobRuntime } from './jobs/queue.js';
-import { startJobs } from './jobs/worker.js';
+import { startJobs } from './worker.js';
 
 /** A running HTTP service: its URL, its dependencies, and the way to stop it gracefully. */
 export interface RunningService {

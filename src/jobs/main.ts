@@ -1,5 +1,5 @@
 import { ConfigError, type Env, loadEnv } from '../config/env.js';
-import { type RunningWorker, startWorker } from './worker.js';
+import { type RunningWorker, startWorker } from '../worker.js';
 
 /** Worker entry point (`npm run worker`): the job runtime, stopped gracefully on SIGTERM or SIGINT. */
 async function main(): Promise<void> {

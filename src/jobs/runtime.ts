@@ -21,6 +21,10 @@ export function startJobRuntime<D extends AnyJob>(
     log: deps.log.child({ component: 'jobs' }),
     metrics: jobMetrics(deps.registry),
   };
+  runtimeDeps.log.info(
+    { queue: queue.kind, jobs: definitions.map((definition) => definition.name) },
+    'jobs running in this process',
+  );
   if (queue.kind === 'redis')
     return startRedisRuntime(definitions, runtimeDeps, queue as RedisJobQueue<D>, {
       concurrency: deps.env.WORKER_CONCURRENCY,

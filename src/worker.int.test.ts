@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientWithToken } from '../../test/factories.js';
+import { clientWithToken } from '../test/factories.js';
 import {
   CapturedLogs,
   createTestApp,
@@ -8,12 +8,12 @@ import {
   testEnv,
   unique,
   usingRedis,
-} from '../../test/harness.js';
-import { startSmtpServer, type TestSmtpServer } from '../../test/smtp-server.js';
-import { createMailer } from '../integrations/mailer/index.js';
-import type { JobRuntime } from './queue.js';
-import { mailDispatch } from './registry.js';
-import { startJobRuntime } from './runtime.js';
+} from '../test/harness.js';
+import { startSmtpServer, type TestSmtpServer } from '../test/smtp-server.js';
+import { createMailer } from './integrations/mailer/index.js';
+import type { JobRuntime } from './jobs/queue.js';
+import { mailDispatch } from './jobs/registry.js';
+import { startJobRuntime } from './jobs/runtime.js';
 import { type RunningWorker, startWorker } from './worker.js';
 
 let smtp: TestSmtpServer;

@@ -1,13 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Env } from '../config/env.js';
-import { runMigrations } from '../db/migrate.js';
-import { closeDeps, createDeps, type Deps, type DepsOverrides } from '../deps.js';
-import type { AnyJob } from './define.js';
-import type { JobRuntime } from './queue.js';
-import { JOBS } from './registry.js';
-import { startJobRuntime } from './runtime.js';
+import type { Env } from './config/env.js';
+import { runMigrations } from './db/migrate.js';
+import { closeDeps, createDeps, type Deps, type DepsOverrides } from './deps.js';
+import type { AnyJob } from './jobs/define.js';
+import type { JobRuntime } from './jobs/queue.js';
+import { JOBS } from './jobs/registry.js';
+import { startJobRuntime } from './jobs/runtime.js';
 
 /** Starts the jobs on a process's dependencies (the worker's own, or the API's when run in-process). */
 export function startJobs(deps: Deps, definitions: readonly AnyJob[] = JOBS): Promise<JobRuntime> {
