@@ -44,8 +44,10 @@ export function createRedisJobQueue<D extends AnyJob>(
   const queueOf = (name: string) => {
     let queue = queues.get(name);
     if (!queue) {
-      connection ??= new Redis(options.url, { maxRetriesPerRequest: null, lazyConnect: false });
-      connection.on('error', (error) => options.log.warn({ err: error }, 'job queue connection error'));
+      if (!connection) {
+        connection = new Redis(options.url, { maxRetriesPerRequest: null });
+        connection.on('error', (error) => options.log.warn({ err: error }, 'job queue connection error'));
+      }
       queue = new Queue(name, { connection, prefix: options.prefix });
       queue.on('error', (error) => options.log.warn({ err: error, job: name }, 'job queue error'));
       queues.set(name, queue);
@@ -98,6 +100,9 @@ export async function startRedisRuntime<D extends AnyJob>(
   options: { concurrency: number },
 ): Promise<JobRuntime> {
   const workers: Worker[] = [];
+  // Passed in, so BullMQ does not close them: stop() does.
+  const connections: Redis[] = [];
+  const recordings = new Set<Promise<void>>();
   const { url, prefix } = queue.options;
   deps.metrics.depthSource.read = () => queue.depths();
 
@@ -125,7 +130,7 @@ export async function startRedisRuntime<D extends AnyJob>(
         return runAttempt(deps, definition, payload, { id: job.id ?? '', attempt: job.attemptsMade + 1 });
       },
       {
-        connection: new Redis(url, { maxRetriesPerRequest: null }),
+        connection: connectionFor(url, connections, deps),
         prefix,
         concurrency: options.concurrency,
       },
@@ -135,13 +140,15 @@ export async function startRedisRuntime<D extends AnyJob>(
       if (!job) return;
       const attempts = job.opts.attempts ?? 1;
       if (job.attemptsMade < attempts && error.name !== 'UnrecoverableError') return;
-      void recordDeadLetter(deps, {
+      const recording = recordDeadLetter(deps, {
         jobName: definition.name,
         jobId: job.id ?? '',
         payload: job.data,
         error: error.message,
         attempts: job.attemptsMade,
       });
+      recordings.add(recording);
+      void recording.finally(() => recordings.delete(recording));
     });
     workers.push(worker);
   }
@@ -161,7 +168,16 @@ export async function startRedisRuntime<D extends AnyJob>(
         await Promise.allSettled(workers.map((worker) => worker.close(true)));
       }
       clearTimeout(timeout);
+      await Promise.allSettled([...recordings]);
       await Promise.allSettled(workers.map((worker) => worker.disconnect()));
+      await Promise.allSettled(connections.map((connection) => connection.quit()));
     },
   };
+}
+
+function connectionFor(url: string, connections: Redis[], deps: RuntimeDeps): Redis {
+  const connection = new Redis(url, { maxRetriesPerRequest: null });
+  connection.on('error', (error) => deps.log.warn({ err: error }, 'job worker connection error'));
+  connections.push(connection);
+  return connection;
 }
