@@ -1,9 +1,8 @@
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createTestApp, type TestApp, unique, usingRedis } from '../../test/harness.js';
-import { jobDeadLetters } from '../db/schema/index.js';
 import { createRedisJobQueue } from './bullmq.js';
+import { listDeadLetters } from './dead-letter.js';
 import { type AnyJob, defineJob, JobPayloadError } from './define.js';
 import { createMemoryJobQueue } from './memory.js';
 import type { JobQueue, JobRuntime } from './queue.js';
@@ -86,15 +85,12 @@ describe('retries and dead letters', () => {
     const jobId = await queue.enqueue(name, { lessonId: 'l-1' });
     expect(jobId).toBeTruthy();
 
-    await until(
-      async () =>
-        (await t.deps.db.select().from(jobDeadLetters).where(eq(jobDeadLetters.jobName, name))).length > 0,
-    );
+    await until(async () => (await listDeadLetters(t.deps.db, name)).length > 0);
     expect(attempts).toHaveLength(3);
     // 100 ms, then 200 ms (a little early is BullMQ's timer granularity, never half).
     expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(90);
     expect(attempts[2]! - attempts[1]!).toBeGreaterThanOrEqual(190);
-    const [letter] = await t.deps.db.select().from(jobDeadLetters).where(eq(jobDeadLetters.jobName, name));
+    const [letter] = await listDeadLetters(t.deps.db, name);
     expect(letter).toMatchObject({
       jobId,
       attempts: 3,
@@ -132,7 +128,7 @@ describe('retries and dead letters', () => {
     await until(async () =>
       (await t.deps.metrics.registry.metrics()).includes(`jobs_total{job="${name}",outcome="completed"} 1`),
     );
-    expect(await t.deps.db.select().from(jobDeadLetters).where(eq(jobDeadLetters.jobName, name))).toEqual([]);
+    expect(await listDeadLetters(t.deps.db, name)).toEqual([]);
   });
 });
 
