@@ -10,6 +10,10 @@ import {
   type TutorDataSource,
   type TutorDataSourceOverrides,
 } from './integrations/tutor-data/index.js';
+import { createRedisJobQueue } from './jobs/bullmq.js';
+import { createMemoryJobQueue } from './jobs/memory.js';
+import type { JobQueue } from './jobs/queue.js';
+import { type AppJob, JOBS } from './jobs/registry.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { createMetrics, type Metrics } from './lib/metrics.js';
 import { projectRoot } from './lib/project-root.js';
@@ -25,7 +29,6 @@ import type { KeyValueStore, PubSub, RankingStore, SharedStore } from './lib/sto
 import { createEventWriter, type EventWriter } from './modules/analytics/writer.js';
 import { republishRevocations } from './modules/auth/sessions.js';
 import { createKeyRing, type KeyRing } from './modules/auth/tokens.js';
-import { type ClientLogPruner, createClientLogPruner } from './modules/client-logs/pruner.js';
 import { rebuildMissedRankings } from './modules/leaderboard/boards.js';
 import { createRealtimeHub, type RealtimeHub } from './realtime/hub.js';
 import { createEventRelay, type EventRelay } from './realtime/relay.js';
@@ -60,14 +63,17 @@ export interface Deps {
   tutorDataSource: TutorDataSource;
   /** OpenAI-compatible chat, speech-to-text and image providers; null where none is configured. */
   ai: AiProviders;
-  /** Deletes client logs past their retention, on a schedule: started by the service, stopped on close. */
-  clientLogPruner: ClientLogPruner;
   /** Realtime signals across instances (one pub/sub subscription per instance). */
   hub: RealtimeHub;
   /** Every user's event stream (Redis streams, else in-process). */
   eventStreams: EventStreams;
   /** Publishes the user events outbox: `wake()` after committing a transaction that queued events. */
   relay: EventRelay;
+  /**
+   * Background jobs (src/jobs/): `enqueue(name, payload)` checks the payload and queues it, on Redis
+   * (BullMQ) when REDIS_URL is set, else in this process (run only while a job runtime is started here).
+   */
+  jobs: JobQueue<AppJob>;
   clock: () => Date;
   version: string;
   /** Flipped when shutdown starts, so readiness fails and load balancers drain this instance. */
@@ -85,6 +91,11 @@ export interface DepsOverrides {
   rateLimits?: Pick<RateLimitsOptions, 'keyPrefix' | 'policies'>;
   /** Tests: rankings of their own, so that a ranking holds only the users of their database. */
   rankingNamespace?: string;
+  /**
+   * Tests: queues under a key prefix of their own (default `jobs`), and whether `mailer.wake()` also
+   * queues a `mail-dispatch` job (default true; test apps without a worker turn it off).
+   */
+  jobs?: { prefix?: string; wakeMailJob?: boolean };
 }
 
 /** Opens the database and the shared store chosen by the environment. */
@@ -134,7 +145,30 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
   metrics.storeUp.set({ store: storeKind }, store.availability.up ? 1 : 0);
   store.availability.onChange((up) => metrics.storeUp.set({ store: storeKind }, up ? 1 : 0));
   const clock = () => new Date();
-  const mailer = createMailer({ db: database.db, log, env, metrics, clock }, overrides.mailer);
+  const dispatcher = createMailer({ db: database.db, log, env, metrics, clock }, overrides.mailer);
+  const jobs = env.REDIS_URL
+    ? createRedisJobQueue(JOBS, {
+        url: env.REDIS_URL,
+        prefix: overrides.jobs?.prefix ?? 'jobs',
+        log,
+        failedRetention: env.JOBS_FAILED_RETENTION,
+      })
+    : createMemoryJobQueue(JOBS);
+  const wakeMailJob = overrides.jobs?.wakeMailJob ?? true;
+  const mailer: Mailer = {
+    ...dispatcher,
+    // Mail committed: wake this process's dispatcher loop if it runs one, and have a worker drain the
+    // outbox now (at most one such job per 200 ms; the schedule catches anything a dropped wake missed).
+    wake() {
+      dispatcher.wake();
+      if (!wakeMailJob) return;
+      jobs
+        .enqueue('mail-dispatch', {}, { dedupe: { id: 'mail-wake', ttlMs: 200 } })
+        .catch((error: unknown) =>
+          log.warn({ err: error }, 'mail dispatch job not queued; the schedule will send'),
+        );
+    },
+  };
   const hub = createRealtimeHub(
     { pubsub: store.pubsub, log },
     { boardIntervalMs: env.LEADERBOARD_CHANGE_INTERVAL_MS },
@@ -177,7 +211,6 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
     ),
     tutorDataSource: createTutorDataSource({ log, env }, overrides.tutorData),
     ai: createAiProviders({ env, log, metrics: metrics.outbound }),
-    clientLogPruner: createClientLogPruner({ db: database.db, kv: store.kv, log, env, clock }),
     hub,
     eventStreams,
     relay: createEventRelay(
@@ -188,6 +221,7 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
         retentionMs: env.EVENTS_OUTBOX_RETENTION_HOURS * 3_600_000,
       },
     ),
+    jobs,
     clock,
     version: APP_VERSION,
     lifecycle: { shuttingDown: false },
@@ -237,12 +271,7 @@ function withOverrides(base: PolicyOverrides, overrides: PolicyOverrides = {}): 
  * the caller.
  */
 export async function closeDeps(deps: Deps, options: { keepDatabase?: boolean } = {}): Promise<void> {
-  await Promise.all([
-    deps.eventWriter.stop(),
-    deps.mailer.stop(),
-    deps.clientLogPruner.stop(),
-    deps.relay.stop(),
-  ]);
+  await Promise.all([deps.eventWriter.stop(), deps.mailer.stop(), deps.relay.stop(), deps.jobs.close()]);
   deps.hub.close();
   const results = await Promise.allSettled([
     deps.store.close(),

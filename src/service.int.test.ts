@@ -2,9 +2,27 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CapturedLogs, testEnv } from '../test/harness.js';
+import WebSocket from 'ws';
+import { CapturedLogs, testEnv, usingRedis } from '../test/harness.js';
 import { trpcCall } from '../test/trpc-call.js';
 import { type RunningService, startService } from './service.js';
+
+/** Whether a WebSocket to `url` opens (false when the upgrade is refused or not answered as one). */
+function opens(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(url);
+    socket.once('open', () => {
+      socket.close();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('unexpected-response', (_request, response) => {
+      response.resume();
+      socket.terminate();
+      resolve(false);
+    });
+  });
+}
 
 let dataDir: string;
 let logs: CapturedLogs;
@@ -38,6 +56,51 @@ describe('the HTTP service role', () => {
     expect(
       logs.lines.some((line) => String(line.msg).startsWith('embedded mode: single instance only')),
     ).toBe(embedded);
+    // `npm start` runs the background jobs too (mail, pruning, rollups, reminders).
+    expect(logs.lines.map((line) => line.msg)).toContain('jobs running in this process');
+  });
+
+  it.runIf(usingRedis())(
+    'leaves the jobs to separate workers with ROLES=api,realtime (no worker)',
+    async () => {
+      const apiLogs = new CapturedLogs();
+      const apiOnly = await startService(
+        testEnv({
+          PORT: '0',
+          HOST: '127.0.0.1',
+          DATA_DIR: dataDir,
+          ACCESS_LOG: 'off',
+          ROLES: 'api,realtime',
+        }),
+        { logDestination: apiLogs },
+      );
+      try {
+        expect((await fetch(`${apiOnly.url}/api/health/ready`)).status).toBe(200);
+        expect(apiLogs.lines.some((line) => line.msg === 'jobs running in this process')).toBe(false);
+      } finally {
+        await apiOnly.stop('test done');
+      }
+    },
+  );
+
+  it.runIf(usingRedis())('serves WebSocket in the realtime role only', async () => {
+    const started = await Promise.all(
+      ['api', 'realtime'].map((roles) =>
+        startService(
+          testEnv({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ACCESS_LOG: 'off', ROLES: roles }),
+          { logDestination: new CapturedLogs() },
+        ),
+      ),
+    );
+    try {
+      const [api, realtime] = started.map((one) => `${one.url.replace('http', 'ws')}/api/trpc`);
+      await expect(opens(realtime!)).resolves.toBe(true);
+      await expect(opens(api!)).resolves.toBe(false);
+      // Both answer HTTP tRPC and report ready.
+      for (const one of started) expect((await fetch(`${one.url}/api/health/ready`)).status).toBe(200);
+    } finally {
+      await Promise.all(started.map((one) => one.stop('test done')));
+    }
   });
 
   it('stops once: readiness turns 503, then the server closes, however often it is asked', async () => {

@@ -114,6 +114,11 @@ export interface TestAppOptions {
    * the shared database, and in embedded mode into their own process's streams only.
    */
   relay?: boolean;
+  /**
+   * Job queues under this key prefix, with `mailer.wake()` queueing a dispatch job (a test that runs a
+   * worker). By default a test app queues no mail-dispatch jobs: no worker would ever take them.
+   */
+  jobsPrefix?: string;
 }
 
 /** Builds the real app on the real dependencies of this run, capturing its logs. */
@@ -126,6 +131,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     rateLimits: { keyPrefix: unique('rl'), ...options.rateLimits },
     ...(options.rankingNamespace && { rankingNamespace: options.rankingNamespace }),
     ...(options.tutorData && { tutorData: options.tutorData }),
+    jobs: options.jobsPrefix ? { prefix: options.jobsPrefix, wakeMailJob: true } : { wakeMailJob: false },
     ...(options.mailDomain && {
       mailer: { dispatcher: { onlyDomain: options.mailDomain, pollIntervalMs: 100 } },
     }),

@@ -24,6 +24,13 @@ function configError(source: Record<string, string | undefined>): string {
 }
 
 describe('parseEnv', () => {
+  it('plays every role by default, and only the roles ROLES names, each once', () => {
+    expect(parseEnv({}).ROLES).toEqual(['api', 'realtime', 'worker']);
+    expect(parseEnv({ ROLES: ' worker , api,worker' }).ROLES).toEqual(['worker', 'api']);
+    expect(() => parseEnv({ ROLES: 'api,cron' })).toThrow(/ROLES/);
+    expect(() => parseEnv({ ROLES: ' , ' })).toThrow(/ROLES/);
+  });
+
   it('gives development defaults with nothing set', () => {
     const env = parseEnv({});
     expect(env).toMatchObject({ NODE_ENV: 'development', PORT: 8080, HOST: '0.0.0.0', DATA_DIR: './data' });

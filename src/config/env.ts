@@ -36,6 +36,15 @@ const commaList = z.string().transform((value) =>
     .filter(Boolean),
 );
 
+export const ROLES = ['api', 'realtime', 'worker'] as const;
+export type Role = (typeof ROLES)[number];
+const roleList = commaList.pipe(
+  z
+    .array(z.enum(ROLES, { error: `expected a comma-separated list of ${ROLES.join(', ')}` }))
+    .min(1)
+    .transform((roles) => [...new Set(roles)]),
+);
+
 const originList = commaList.pipe(
   z.array(
     z.union([
@@ -270,6 +279,25 @@ const envSchema = z.object({
   EVENTS_RELAY_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
   EVENTS_OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(1).max(8_760).default(72),
   LEADERBOARD_CHANGE_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
+  /**
+   * What this process does (comma separated): `api` (HTTP), `realtime` (WebSocket), `worker` (the
+   * background jobs). `npm start` plays all three; `worker` alone is the job worker (src/main.ts).
+   */
+  ROLES: roleList.default(['api', 'realtime', 'worker']),
+  /** Health, readiness and /metrics of `npm run worker`. */
+  WORKER_PORT: port.default(8081),
+  /** Jobs one worker runs at once, per queue. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(2),
+  /** Safety-net pass of the mail outbox (mail is also dispatched as soon as it is queued). */
+  MAIL_DISPATCH_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
+  /** Local hour (0-23) at which learners with a streak and no activity yet that day are reminded. */
+  STREAK_REMINDER_HOUR: z.coerce.number().int().min(0).max(23).default(20),
+  /** Local hour (0-23) at which learners with cards due are reminded. */
+  SRS_REMINDER_HOUR: z.coerce.number().int().min(0).max(23).default(9),
+  /** How far back the daily analytics rollup catches up on days it has not computed. */
+  ANALYTICS_ROLLUP_CATCH_UP_DAYS: z.coerce.number().int().min(1).max(366).default(7),
+  /** Jobs kept in BullMQ's failed set per queue (dead letters are also recorded in job_dead_letters). */
+  JOBS_FAILED_RETENTION: z.coerce.number().int().min(1).max(100_000).default(1_000),
 });
 
 type ParsedEnv = z.infer<typeof envSchema>;

@@ -7,6 +7,7 @@ export * from './dialogue.js';
 export * from './events.js';
 export * from './feedback.js';
 export * from './gamification.js';
+export * from './jobs.js';
 export * from './learn-content.js';
 export * from './lessons.js';
 export * from './mail.js';
