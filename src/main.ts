@@ -1,7 +1,12 @@
 import { ConfigError, type Env, loadEnv } from './config/env.js';
-import { type RunningService, startService } from './service.js';
+import { startService } from './service.js';
+import { startWorker } from './worker.js';
 
-/** HTTP entry point: the service role (src/service.ts), stopped gracefully on SIGTERM or SIGINT. */
+/**
+ * Entry point of every role (`ROLES`): `worker` alone is the job worker (src/worker.ts, with its own
+ * health server on WORKER_PORT); any other set is the HTTP service (src/service.ts) playing those roles.
+ * Stopped gracefully on SIGTERM or SIGINT.
+ */
 async function main(): Promise<void> {
   let env: Env;
   try {
@@ -13,13 +18,19 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const service = await startService(env);
+  const onlyWorker = env.ROLES.length === 1 && env.ROLES[0] === 'worker';
+  const service: Stoppable = onlyWorker ? await startWorker(env) : await startService(env);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => void exitAfterStop(service, signal, env.SHUTDOWN_TIMEOUT_MS));
   }
 }
 
-async function exitAfterStop(service: RunningService, signal: string, drainMs: number): Promise<void> {
+interface Stoppable {
+  deps: { log: { error(message: string): void; flush(done: () => void): void } };
+  stop(reason: string): Promise<void>;
+}
+
+async function exitAfterStop(service: Stoppable, signal: string, drainMs: number): Promise<void> {
   // A drain that hangs past its deadline (a stuck dependency) must not keep the process alive.
   const hardStop = setTimeout(() => {
     service.deps.log.error('shutdown did not finish in time, exiting');

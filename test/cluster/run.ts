@@ -4,6 +4,7 @@ import { withDatabase } from '../global-setup.js';
 import { startHaproxy } from './haproxy.js';
 import { freePort, Member, waitFor } from './processes.js';
 import { startRedis } from './redis.js';
+import { followEachOther, type Learner, subscribe } from './subscribers.js';
 
 /**
  * `npm run test:cluster`: several instances of the service behind haproxy, on one PostgreSQL database (a
@@ -20,6 +21,11 @@ const seconds = Number(process.env.CLUSTER_SECONDS ?? 60);
 const connections = Number(process.env.CLUSTER_CONNECTIONS ?? 300);
 const API_INSTANCES = 3;
 const USERS = 120;
+/** Learners subscribed to their events over WebSocket throughout. */
+const SUBSCRIBERS = 30;
+const FOLLOW_INTERVAL_MS = 100;
+/** After the load, how long events still in flight get to arrive. */
+const DELIVERY_GRACE_MS = 5_000;
 /** After SIGKILL, how long writes may still fail: they were in flight on the killed instance. */
 const KILL_WINDOW_MS = 5_000;
 
@@ -53,11 +59,14 @@ try {
     });
 
   const apis: Member[] = [];
-  for (let index = 1; index <= API_INSTANCES; index++) apis.push(node(`api${index}`, await freePort(), {}));
-  members.push(...apis);
-  // The first instance migrates and seeds; the others then start together.
+  for (let index = 1; index <= API_INSTANCES; index++)
+    apis.push(node(`api${index}`, await freePort(), { ROLES: 'api,realtime' }));
+  const workerPort = await freePort();
+  const worker = node('worker', workerPort, { ROLES: 'worker', WORKER_PORT: String(workerPort) });
+  members.push(...apis, worker);
+  // The first instance migrates and seeds; the others and the worker then start together.
   await startMember(apis[0]!);
-  await Promise.all(apis.slice(1).map(startMember));
+  await Promise.all([...apis.slice(1).map(startMember), startWorkerMember(worker)]);
   const lb = await startHaproxy(apis.map(({ name, port }) => ({ name, port })));
   members.push(lb.member);
   await waitFor('haproxy to see every instance up', async () =>
@@ -65,8 +74,14 @@ try {
   );
   log(`${apis.length} api instances behind haproxy at ${lb.url}`);
 
-  const tokens = await signUp(lb.url, USERS);
-  log(`${tokens.length} learners signed up`);
+  const learners = await signUp(lb.url, USERS);
+  const tokens = learners.map((learner) => learner.token);
+  log(`${learners.length} learners signed up`);
+
+  // Learners listening for their events over WebSocket all along, and others following them meanwhile.
+  const listeners = learners.slice(0, SUBSCRIBERS);
+  const subscribers = subscribe(`${lb.url.replace('http', 'ws')}/api/trpc`, listeners);
+  const follows = followEachOther(lb.url, learners.slice(SUBSCRIBERS), listeners, FOLLOW_INTERVAL_MS);
 
   // Faults at fixed fractions of the run.
   const faults: { at: number; what: string }[] = [];
@@ -105,6 +120,7 @@ try {
 
   const result = await load(lb.url, tokens, () => killedAt);
   await faultsDone;
+  follows.stop();
 
   // Everyone back: each instance ready, and haproxy sending to all of them.
   await waitFor(
@@ -112,9 +128,33 @@ try {
     async () => (await Promise.all(apis.map((api) => isReady(api.url)))).every(Boolean),
     30_000,
   ).catch((error: unknown) => failures.push(String(error)));
+  await waitFor(
+    'the worker to be ready again',
+    async () => (await fetch(`${worker.url}/ready`)).status === 200,
+    30_000,
+  ).catch((error: unknown) => failures.push(String(error)));
   await waitFor('haproxy to see every instance up again', async () =>
     Object.values(await lb.states()).every((state) => state === 'UP'),
   ).catch((error: unknown) => failures.push(String(error)));
+
+  // Every event raised for a listener reached it exactly once (the outbox is the record of what was raised).
+  await new Promise((resolve) => setTimeout(resolve, DELIVERY_GRACE_MS));
+  subscribers.close();
+  const raised = await raisedEvents(listeners.map((listener) => listener.userId));
+  let missed = 0;
+  let repeated = 0;
+  let delivered = 0;
+  for (const listener of listeners) {
+    const got = subscribers.received.get(listener.userId)!;
+    const expected = raised.get(listener.userId) ?? [];
+    delivered += got.length;
+    repeated += got.length - new Set(got).size;
+    missed += expected.filter((id) => !got.includes(id)).length;
+  }
+  const raisedCount = [...raised.values()].reduce((sum, ids) => sum + ids.length, 0);
+  if (raisedCount === 0) failures.push('no event was raised for the listeners: the check proves nothing');
+  if (missed > 0) failures.push(`${missed} of ${raisedCount} events never reached their listener`);
+  if (repeated > 0) failures.push(`${repeated} events reached their listener more than once`);
 
   // No acknowledged write lost.
   const stored = await storedWords(result.acknowledged);
@@ -135,6 +175,9 @@ try {
     'unexpected answers': Object.values(result.unexpected).reduce((sum, count) => sum + count, 0),
     'acknowledged writes': result.acknowledged.length,
     'acknowledged writes lost': lost.length,
+    'follows acknowledged (events raised)': `${follows.acknowledged()} (${raisedCount})`,
+    'events delivered over WebSocket': delivered,
+    'events missed / repeated': `${missed} / ${repeated}`,
   });
   // biome-ignore lint/suspicious/noConsole: the run's report is its tables
   console.table(faults.map(({ at, what }) => ({ 'at s': (at / 1000).toFixed(1), fault: what })));
@@ -161,6 +204,14 @@ async function startMember(member: Member): Promise<void> {
   await waitFor(`${member.name} to be ready`, () => isReady(member.url));
 }
 
+async function startWorkerMember(member: Member): Promise<void> {
+  member.start();
+  await waitFor(
+    `${member.name} to be ready`,
+    async () => (await fetch(`${member.url}/ready`)).status === 200,
+  );
+}
+
 async function isReady(url: string): Promise<boolean> {
   return (await fetch(`${url}/api/health/ready`).catch(() => null))?.status === 200;
 }
@@ -170,6 +221,23 @@ async function admin(statement: string): Promise<void> {
   await client.connect();
   try {
     await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Every event raised for these users but chat messages, by user: what the outbox holds. */
+async function raisedEvents(userIds: string[]): Promise<Map<string, string[]>> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: string; user_id: string }>(
+      "select id::text, user_id from user_events where user_id = any($1) and type <> 'chat_message' order by id",
+      [userIds],
+    );
+    const raised = new Map<string, string[]>();
+    for (const row of rows) raised.set(row.user_id, [...(raised.get(row.user_id) ?? []), row.id]);
+    return raised;
   } finally {
     await client.end();
   }
@@ -190,8 +258,8 @@ async function storedWords(words: string[]): Promise<Set<string>> {
 }
 
 /** Signs learners up through the load balancer, a few at a time, each from an address of its own. */
-async function signUp(url: string, count: number): Promise<string[]> {
-  const tokens: string[] = [];
+async function signUp(url: string, count: number): Promise<Learner[]> {
+  const learners: Learner[] = [];
   for (let from = 0; from < count; from += 8) {
     const batch = await Promise.all(
       Array.from({ length: Math.min(8, count - from) }, async (_, offset) => {
@@ -208,13 +276,15 @@ async function signUp(url: string, count: number): Promise<string[]> {
           }),
         });
         if (!response.ok) throw new Error(`signup answered ${response.status}: ${await response.text()}`);
-        const body = (await response.json()) as { result: { data: { json: { accessToken: string } } } };
-        return body.result.data.json.accessToken;
+        const body = (await response.json()) as {
+          result: { data: { json: { accessToken: string; user: { id: string } } } };
+        };
+        return { token: body.result.data.json.accessToken, userId: body.result.data.json.user.id };
       }),
     );
-    tokens.push(...batch);
+    learners.push(...batch);
   }
-  return tokens;
+  return learners;
 }
 
 function storedWord(body: string): string {
