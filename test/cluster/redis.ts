@@ -1,8 +1,12 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { freePort, Member, waitFor } from './processes.js';
 
 /**
- * A Redis server of the cluster test's own (on a free port, keeping nothing on disk), so that restarting
- * it disturbs nothing else on the machine.
+ * A Redis server of the cluster test's own (on a free port, with its append-only file in a directory of
+ * its own), so that restarting it disturbs nothing else on the machine. It persists as production Redis
+ * must: the users' event streams and the job queues live there (see README, Redis).
  */
 export async function startRedis(): Promise<{ url: string; member: Member; restart(): Promise<void> }> {
   const port = await freePort();
@@ -19,8 +23,9 @@ export async function startRedis(): Promise<{ url: string; member: Member; resta
   return {
     url: `redis://127.0.0.1:${port}/0`,
     member,
+    /** A restart as an operator does one: SIGTERM (Redis writes its file and exits), then start again. */
     async restart() {
-      await member.signal('SIGKILL');
+      await member.signal('SIGTERM');
       member.start();
       await ready();
     },

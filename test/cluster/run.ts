@@ -81,6 +81,7 @@ try {
   // Learners listening for their events over WebSocket all along, and others following them meanwhile.
   const listeners = learners.slice(0, SUBSCRIBERS);
   const subscribers = subscribe(`${lb.url.replace('http', 'ws')}/api/trpc`, listeners);
+  await subscribers.ready;
   const follows = followEachOther(lb.url, learners.slice(SUBSCRIBERS), listeners, FOLLOW_INTERVAL_MS);
 
   // Faults at fixed fractions of the run.
@@ -142,6 +143,7 @@ try {
   subscribers.close();
   const raised = await raisedEvents(listeners.map((listener) => listener.userId));
   let missed = 0;
+  const missedIds: string[] = [];
   let repeated = 0;
   let delivered = 0;
   for (const listener of listeners) {
@@ -149,11 +151,16 @@ try {
     const expected = raised.get(listener.userId) ?? [];
     delivered += got.length;
     repeated += got.length - new Set(got).size;
-    missed += expected.filter((id) => !got.includes(id)).length;
+    const lost = expected.filter((id) => !got.includes(id));
+    missed += lost.length;
+    if (lost.length > 0) missedIds.push(...lost);
   }
   const raisedCount = [...raised.values()].reduce((sum, ids) => sum + ids.length, 0);
   if (raisedCount === 0) failures.push('no event was raised for the listeners: the check proves nothing');
-  if (missed > 0) failures.push(`${missed} of ${raisedCount} events never reached their listener`);
+  if (missed > 0)
+    failures.push(
+      `${missed} of ${raisedCount} events never reached their listener: ${JSON.stringify(await describeEvents(missedIds, started))}`,
+    );
   if (repeated > 0) failures.push(`${repeated} events reached their listener more than once`);
 
   // No acknowledged write lost.
@@ -238,6 +245,25 @@ async function raisedEvents(userIds: string[]): Promise<Map<string, string[]>> {
     const raised = new Map<string, string[]>();
     for (const row of rows) raised.set(row.user_id, [...(raised.get(row.user_id) ?? []), row.id]);
     return raised;
+  } finally {
+    await client.end();
+  }
+}
+
+/** When these events were raised and published, in ms since the load began: to tell which fault lost them. */
+async function describeEvents(ids: string[], since: number) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: string; created: number; published: number | null }>(
+      'select id::text, extract(epoch from created_at) * 1000 as created, extract(epoch from published_at) * 1000 as published from user_events where id = any($1::bigint[])',
+      [ids],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      raisedAtMs: Math.round(row.created - since),
+      publishedAtMs: row.published === null ? null : Math.round(row.published - since),
+    }));
   } finally {
     await client.end();
   }

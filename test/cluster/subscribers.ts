@@ -16,6 +16,11 @@ export interface Learner {
 export function subscribe(wsUrl: string, learners: Learner[]) {
   const received = new Map<string, string[]>(learners.map((learner) => [learner.userId, []]));
   let errors = 0;
+  let started = 0;
+  let allStarted: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => {
+    allStarted = resolve;
+  });
   const clients = learners.map((learner) => {
     const socket = createWSClient({
       url: wsUrl,
@@ -29,6 +34,11 @@ export function subscribe(wsUrl: string, learners: Learner[]) {
     const subscription = client.notifications.onEvent.subscribe(
       {},
       {
+        // Without a last event id a subscription starts with the next event: the run raises none before
+        // every listener has started.
+        onStarted: () => {
+          if (++started === learners.length) allStarted();
+        },
         onData: (event) => received.get(learner.userId)!.push(String(event.data.id)),
         onError: () => errors++,
       },
@@ -37,6 +47,8 @@ export function subscribe(wsUrl: string, learners: Learner[]) {
   });
   return {
     received,
+    /** Resolves once every subscription has started (later restarts resume from their last event). */
+    ready,
     errors: () => errors,
     close() {
       for (const { socket, subscription } of clients) {
