@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createUser, type TestUser } from '../../test/factories.js';
 import { type FakeProvider, startFakeProvider } from '../../test/fake-provider.js';
@@ -99,7 +100,12 @@ describe.runIf(usingRedis())('without Redis', () => {
   });
 
   it('stays ready and serves degraded while Redis is cut, then resumes by itself', async () => {
-    const [alice, bob, carol] = [await createUser(t), await createUser(t), await createUser(t)];
+    const [alice, bob, carol, dave] = [
+      await createUser(t),
+      await createUser(t),
+      await createUser(t),
+      await createUser(t),
+    ];
     await earn(alice, 10);
     expect(await boardScores(t.deps, allTimeXp(), [alice.user.id])).toEqual([10]);
     expect(await direct.zscore(boardKey(t.deps, allTimeXp()), alice.user.id)).toBe('10');
@@ -178,6 +184,16 @@ describe.runIf(usingRedis())('without Redis', () => {
     expect(Number(unknown.response.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(fake.requests.length).toBe(translateCalls);
 
+    // Realtime: a subscription ends at once with the typed 503 and when to come back (its client then
+    // resumes from its last event id).
+    const feed = await t.request(
+      `/api/trpc/notifications.onEvent?input=${encodeURIComponent(JSON.stringify(superjson.serialize({})))}`,
+      { headers: { accept: 'text/event-stream', authorization: dave.authorization } },
+    );
+    const refusal = await firstError(feed);
+    expect(refusal).toMatchObject({ json: { data: { errorCode: 'SERVICE_UNAVAILABLE' } } });
+    expect(refusal).toMatchObject({ json: { data: { retryAfterSeconds: expect.any(Number) } } });
+
     expect(statuses.filter((status) => status >= 500 && status !== 503)).toEqual([]);
     expect(await t.deps.metrics.registry.getSingleMetricAsString('shared_store_up')).toContain(
       'shared_store_up{store="redis"} 0',
@@ -251,3 +267,22 @@ describe.runIf(usingRedis())('without Redis', () => {
     }
   });
 });
+
+/** The error a tRPC event stream sent (`serialized-error`), read within 5 s; undefined if none came. */
+async function firstError(response: Response): Promise<unknown> {
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const deadline = Date.now() + 5_000;
+  let text = '';
+  try {
+    while (Date.now() < deadline) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += value;
+      const match = /event: serialized-error\ndata: (.*)\n/.exec(text);
+      if (match) return JSON.parse(match[1]!);
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return undefined;
+}

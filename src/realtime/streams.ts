@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { UserEventType } from '../db/schema/events.js';
+import { guarded } from '../lib/store/redis-guard.js';
 
 /** An event as subscribers receive it: the outbox row's id, type, payload and time. */
 export interface StoredEvent {
@@ -76,14 +77,18 @@ export function createRedisEventStreams(redis: Redis, limits: StreamLimits): Eve
       if (events.length === 0) return;
       const args: (string | number)[] = [limits.maxLength, Date.now() - limits.maxAgeMs, limits.maxAgeMs];
       for (const event of events) args.push(event.id, JSON.stringify(event));
-      await client.appendUserEvents(streamKey(userId), seenKey(userId), ...args);
+      await guarded(redis, () => client.appendUserEvents(streamKey(userId), seenKey(userId), ...args));
     },
+    // Without Redis a reader gets StoreUnavailableError: the subscription ends with a typed 503 and its
+    // Retry-After, and the client resumes from its last event id once Redis is back.
     async readAfter(userId, afterId, count) {
-      const rows = await redis.xrange(streamKey(userId), `(${afterId}`, '+', 'COUNT', count);
+      const rows = await guarded(redis, () =>
+        redis.xrange(streamKey(userId), `(${afterId}`, '+', 'COUNT', count),
+      );
       return rows.map(([id, fields]) => ({ id, event: JSON.parse(fieldOf(fields, 'e')) as StoredEvent }));
     },
     async lastId(userId) {
-      const [last] = await redis.xrevrange(streamKey(userId), '+', '-', 'COUNT', 1);
+      const [last] = await guarded(redis, () => redis.xrevrange(streamKey(userId), '+', '-', 'COUNT', 1));
       return last?.[0] ?? '0-0';
     },
   };

@@ -77,6 +77,7 @@ const t = initTRPC
       const zodError = error.cause instanceof z.ZodError ? error.cause : null;
       const message =
         errorCode === 'INTERNAL' ? INTERNAL_MESSAGE : zodError ? 'Invalid input' : shape.message || errorCode;
+      const retryAfter = error.cause instanceof AppError ? error.cause.retryAfterSeconds : undefined;
       const issues = zodError
         ? toFieldIssues(zodError.issues)
         : error.cause instanceof AppError
@@ -93,6 +94,8 @@ const t = initTRPC
           // Errors raised before the context exists (batch too large, bad method) still have the request's id.
           requestId: ctx?.requestId ?? currentRequestId() ?? null,
           ...(issues ? { issues } : {}),
+          // When to come back, in the body too: a subscription's error (SSE, WebSocket) has no header.
+          ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}),
           // The app's forms read the flattened Zod error (api-contract §1).
           zodError: zodError ? z.flattenError(zodError) : null,
         },

@@ -67,8 +67,9 @@ export class RedisPubSub implements PubSub {
     private readonly log: Logger,
   ) {}
 
+  // Both refused at once while Redis is lost (StoreUnavailableError, a typed 503), as the store's commands are.
   async publish(channel: string, message: string): Promise<void> {
-    await this.publisher.publish(channel, message);
+    await guarded(this.publisher, () => this.publisher.publish(channel, message));
   }
 
   async subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>> {
@@ -77,7 +78,10 @@ export class RedisPubSub implements PubSub {
     if (!handlers) {
       handlers = new Set();
       this.#handlers.set(channel, handlers);
-      await subscriber.subscribe(channel);
+      await guarded(this.publisher, () => subscriber.subscribe(channel)).catch((error: unknown) => {
+        this.#handlers.delete(channel);
+        throw error;
+      });
     }
     handlers.add(handler);
     return async () => {
