@@ -138,6 +138,19 @@ export const userStats = pgTable(
   ],
 );
 
+/**
+ * The progression counters (gamification reads and writes them), as selected by the statements that lock
+ * a learner's stats row: the lock itself and the daily chat count.
+ */
+export const progressionCounters = {
+  xpPoints: userStats.xpPoints,
+  streakDays: userStats.streakDays,
+  lastActiveDate: userStats.lastActiveDate,
+  wordsLearned: userStats.wordsLearned,
+  lessonsCompleted: userStats.lessonsCompleted,
+  totalChats: userStats.totalChats,
+};
+
 /** The last few password hashes of a user, so that a password change can refuse a recent one. */
 export const passwordHistory = pgTable(
   'password_history',

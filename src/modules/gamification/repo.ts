@@ -7,6 +7,7 @@ import {
   badges,
   lessonAttempts,
   type NewXpEvent,
+  progressionCounters,
   userAchievements,
   userBadges,
   userLanguageProgress,
@@ -17,14 +18,7 @@ import {
 /** The counters progression reads and writes, locked until the transaction ends. */
 export async function lockStats(tx: Tx, userId: string) {
   const [row] = await tx
-    .select({
-      xpPoints: userStats.xpPoints,
-      streakDays: userStats.streakDays,
-      lastActiveDate: userStats.lastActiveDate,
-      wordsLearned: userStats.wordsLearned,
-      lessonsCompleted: userStats.lessonsCompleted,
-      totalChats: userStats.totalChats,
-    })
+    .select(progressionCounters)
     .from(userStats)
     .where(eq(userStats.userId, userId))
     .for('update');

@@ -7,6 +7,7 @@ import {
   type NewUser,
   type NewUserSettings,
   type NewUserStats,
+  progressionCounters,
   revenuecatEvents,
   type User,
   type UserSettings,
@@ -172,14 +173,7 @@ export async function countMessageIfAllowed(
     .returning({
       usedToday: userStats.messagesUsedToday,
       isPremium: activeEntitlementExists(params.userId, params.now),
-      counters: {
-        xpPoints: userStats.xpPoints,
-        streakDays: userStats.streakDays,
-        lastActiveDate: userStats.lastActiveDate,
-        wordsLearned: userStats.wordsLearned,
-        lessonsCompleted: userStats.lessonsCompleted,
-        totalChats: userStats.totalChats,
-      },
+      counters: progressionCounters,
     });
   return rows[0] ?? null;
 }
