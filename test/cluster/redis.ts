@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, Member, waitFor } from './processes.js';
@@ -8,13 +8,19 @@ import { freePort, Member, waitFor } from './processes.js';
  * its own), so that restarting it disturbs nothing else on the machine. It persists as production Redis
  * must: the users' event streams and the job queues live there (see README, Redis).
  */
-export async function startRedis(): Promise<{ url: string; member: Member; restart(): Promise<void> }> {
+export async function startRedis(): Promise<{
+  url: string;
+  member: Member;
+  remove(): Promise<void>;
+  restart(): Promise<void>;
+}> {
   const port = await freePort();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'linguamate-cluster-redis-'));
   const member = new Member(
     'redis',
     port,
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes'],
     {},
   );
   const ready = () => waitFor('redis', async () => (await ping(port)) === '+PONG');
@@ -23,6 +29,11 @@ export async function startRedis(): Promise<{ url: string; member: Member; resta
   return {
     url: `redis://127.0.0.1:${port}/0`,
     member,
+    /** Stops it for good and deletes its files. */
+    async remove() {
+      await member.signal('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
     /** A restart as an operator does one: SIGTERM (Redis writes its file and exits), then start again. */
     async restart() {
       await member.signal('SIGTERM');

@@ -192,7 +192,7 @@ try {
   failures.push(error instanceof Error ? (error.stack ?? error.message) : String(error));
 } finally {
   await Promise.all(members.map((member) => member.signal('SIGKILL')));
-  await redis.member.signal('SIGKILL');
+  await redis.remove();
   await admin(`drop database if exists ${databaseName} with (force)`).catch(() => undefined);
 }
 
