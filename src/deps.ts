@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { DestinationStream } from 'pino';
 import type { Env } from './config/env.js';
 import { type Database, type Db, openPglite, openPostgres } from './db/client.js';
@@ -14,9 +12,9 @@ import { createRedisJobQueue } from './jobs/bullmq.js';
 import { createMemoryJobQueue } from './jobs/memory.js';
 import type { JobQueue } from './jobs/queue.js';
 import { type AppJob, JOBS } from './jobs/registry.js';
+import { APP_VERSION } from './lib/app-version.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { createMetrics, type Metrics } from './lib/metrics.js';
-import { projectRoot } from './lib/project-root.js';
 import {
   createRateLimits,
   type PolicyOverrides,
@@ -33,10 +31,6 @@ import { rebuildMissedRankings } from './modules/leaderboard/boards.js';
 import { createRealtimeHub, type RealtimeHub } from './realtime/hub.js';
 import { createEventRelay, type EventRelay } from './realtime/relay.js';
 import { createMemoryEventStreams, createRedisEventStreams, type EventStreams } from './realtime/streams.js';
-
-export const APP_VERSION: string = (
-  JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }
-).version;
 
 /** Everything the service talks to, created once at start-up and passed down explicitly. */
 export interface Deps {

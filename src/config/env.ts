@@ -298,6 +298,21 @@ const envSchema = z.object({
   ANALYTICS_ROLLUP_CATCH_UP_DAYS: z.coerce.number().int().min(1).max(366).default(7),
   /** Jobs kept in BullMQ's failed set per queue (dead letters are also recorded in job_dead_letters). */
   JOBS_FAILED_RETENTION: z.coerce.number().int().min(1).max(100_000).default(1_000),
+
+  /** What is running, as traces and error reports name it; defaults to package.json's version. */
+  RELEASE: z
+    .string()
+    .regex(/^[\w.@+-]{1,100}$/, 'letters, digits and . @ + - _ only')
+    .optional(),
+  /** OTLP/HTTP collector (e.g. http://127.0.0.1:4318): traces are exported there; unset: tracing is off. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
+  /** Share of new traces recorded (0-1); a trusted caller's sampled `traceparent` is always followed. */
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
+  OTEL_SERVICE_NAME: z.string().min(1).max(100).default('linguamate-api'),
+  /** Callers whose `traceparent` is followed (IPs, CIDRs, loopback…); defaults to TRUSTED_PROXIES. */
+  TRACE_TRUSTED_CALLERS: proxyList.optional(),
+  /** Sentry (or a compatible server) receiving unexpected errors; unset: none are sent. */
+  SENTRY_DSN: httpUrl.optional(),
 });
 
 type ParsedEnv = z.infer<typeof envSchema>;
@@ -328,6 +343,7 @@ export const SECRET_ENV_KEYS = [
   'STT_API_KEY',
   'IMAGES_API_KEY',
   'LOG_INGEST_SIGNING_KEY',
+  'SENTRY_DSN',
 ] as const;
 
 /** Thrown for invalid configuration; its message is one line naming the variable and the problem. */

@@ -9,6 +9,7 @@ import type { Metrics } from '../lib/metrics.js';
 import { rateLimitHeaders } from '../lib/rate-limit/decision.js';
 import { subjectKey } from '../lib/rate-limit/enforce.js';
 import { currentRateLimitState, setResponseHeader } from '../lib/request-context.js';
+import { createTraceParentPolicy } from '../lib/telemetry/trace-context.js';
 import { createCallerResolver } from '../modules/auth/caller.js';
 import type { PrivacyDeps } from '../modules/privacy/service.js';
 import { createContextFactory, type ProcedureDeps } from '../trpc/context.js';
@@ -124,7 +125,14 @@ export function createApp(deps: AppDeps): App {
   app.notFound(notFound);
   app.onError(createErrorHandler(deps.log));
 
+  const routeLabel = createRouteLabels({
+    routes: () => app.routes,
+    trpcPrefix: `${TRPC_ENDPOINT}/`,
+    knownProcedures,
+  });
   const edge = createEdge({
+    routeLabel,
+    traceParent: createTraceParentPolicy(deps.env.TRACE_TRUSTED_CALLERS ?? deps.env.TRUSTED_PROXIES),
     log: deps.log,
     metrics: deps.metrics,
     responseHeaders: createResponseHeaders({ hsts: deps.env.NODE_ENV === 'production' }),
@@ -132,11 +140,7 @@ export function createApp(deps: AppDeps): App {
     recordRequest: createAccessLog({
       log: deps.log,
       metrics: deps.metrics,
-      routeLabel: createRouteLabels({
-        routes: () => app.routes,
-        trpcPrefix: `${TRPC_ENDPOINT}/`,
-        knownProcedures,
-      }),
+      routeLabel,
       mode: deps.env.ACCESS_LOG,
       slowMs: deps.env.ACCESS_LOG_SLOW_MS,
     }),

@@ -11,7 +11,7 @@ import {
   retryAfterFor,
 } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import { currentRequestId } from '../lib/request-context.js';
+import { requestContext } from '../lib/request-context.js';
 import { respond } from './respond.js';
 
 /**
@@ -24,7 +24,14 @@ export function errorResponse(
   extra: Partial<ErrorBody> = {},
   retryAfterSeconds?: number,
 ): Response {
-  const body: ErrorBody = { code, message, requestId: currentRequestId() ?? 'unknown', ...extra };
+  const context = requestContext.getStore();
+  const body: ErrorBody = {
+    code,
+    message,
+    requestId: context?.requestId ?? 'unknown',
+    traceId: context?.traceId ?? 'unknown',
+    ...extra,
+  };
   const status = ERROR_CODES[code].status;
   const retryAfter = retryAfterFor(status, retryAfterSeconds);
   return respond(

@@ -5,6 +5,7 @@ import { respond, respondEmpty, respondJson } from './respond.js';
 
 const context = (): RequestContext => ({
   requestId: 'req-1',
+  traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
   responseHeaders: { 'x-correlation-id': 'req-1', 'content-type': 'text/plain' },
   pastDeadline: false,
 });

@@ -22,6 +22,7 @@ const METRICS_TOKEN = 'metrics-SECRET-5c4b3a2918273645';
 const SMTP_PASSWORD = 'Pa55-smtp-SECRET';
 const REVENUECAT_SECRET = 'revenuecat-SECRET-9a8b7c6d5e4f';
 const LOG_SIGNING_KEY = 'log-signing-SECRET-2b4d6f8a';
+const SENTRY_KEY = 'sentrykeySECRET0d9c8b7a6f5e';
 const DATABASE_PASSWORD = 'Pg-pa55-SECRET-db';
 const REDIS_PASSWORD = 'Redis-pa55-SECRET';
 
@@ -86,11 +87,20 @@ beforeAll(async () => {
     STT_API_KEY: 'sk-stt-canary-9a1b7e3c5d2f04a6',
     IMAGES_API_KEY: 'sk-images-canary-2c8e6a4b0d1f97e5',
     LOG_INGEST_SIGNING_KEY: LOG_SIGNING_KEY,
+    // Port 9 (discard): nothing listens, so error reports are dropped; the key must still never show.
+    SENTRY_DSN: `http://${SENTRY_KEY}@127.0.0.1:9/1`,
     DATABASE_URL: await withPasswordIfAccepted(inject('databaseUrl'), DATABASE_PASSWORD, postgresAccepts),
     REDIS_URL: await withPasswordIfAccepted(inject('redisUrl'), REDIS_PASSWORD, redisAccepts),
   };
   secrets = Object.values(env).filter((value): value is string => value !== undefined);
-  for (const part of [JWT_SECRET, PREVIOUS_SECRET, METRICS_TOKEN, SMTP_PASSWORD, REVENUECAT_SECRET]) {
+  for (const part of [
+    JWT_SECRET,
+    PREVIOUS_SECRET,
+    METRICS_TOKEN,
+    SMTP_PASSWORD,
+    REVENUECAT_SECRET,
+    SENTRY_KEY,
+  ]) {
     secrets.push(part);
   }
   for (const url of [env.DATABASE_URL, env.REDIS_URL]) {

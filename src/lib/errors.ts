@@ -66,6 +66,8 @@ export interface ErrorBody {
   code: ErrorCode;
   message: string;
   requestId: string;
+  /** The W3C trace id of the request: find its spans and log lines by it. */
+  traceId: string;
   issues?: FieldIssue[];
 }
 

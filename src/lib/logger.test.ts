@@ -21,13 +21,15 @@ describe('logger', () => {
     expect(logs.lines[0]).toMatchObject({ password: '[REDACTED]', body: { refreshToken: '[REDACTED]' } });
   });
 
-  it('stamps lines written inside a request with its id', () => {
+  it('stamps lines written inside a request with its request and trace ids', () => {
     const logs = new CapturedLogs();
     const log = createLogger({ level: 'info', env: 'test', destination: logs });
-    requestContext.run({ requestId: 'req-7', responseHeaders: {}, pastDeadline: false }, () =>
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    requestContext.run({ requestId: 'req-7', traceId, responseHeaders: {}, pastDeadline: false }, () =>
       log.info('inside'),
     );
     log.info('outside');
     expect(logs.lines.map((line) => line.requestId)).toEqual(['req-7', undefined]);
+    expect(logs.lines.map((line) => line.traceId)).toEqual([traceId, undefined]);
   });
 });

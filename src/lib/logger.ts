@@ -1,5 +1,7 @@
+import { trace } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Logger } from 'pino';
-import { currentRequestId } from './request-context.js';
+import { requestContext } from './request-context.js';
+import { activeTracer } from './telemetry/tracer.js';
 
 export type { Logger } from 'pino';
 
@@ -36,7 +38,7 @@ export const REDACTED_PATHS = [
   'res.headers["set-cookie"]',
 ];
 
-/** Creates the JSON logger. Every line written inside a request carries that request's `requestId`. */
+/** Creates the JSON logger. Every line written inside a request carries that request's `requestId` and `traceId`. */
 export function createLogger(options: LoggerOptions): Logger {
   const destination = options.destination ?? bufferedStdout();
   return pino(
@@ -47,8 +49,11 @@ export function createLogger(options: LoggerOptions): Logger {
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
       mixin() {
-        const requestId = currentRequestId();
-        return requestId ? { requestId } : {};
+        const context = requestContext.getStore();
+        if (context) return { requestId: context.requestId, traceId: context.traceId };
+        // Outside requests (jobs, the relay) the active span, when tracing runs, names the trace.
+        const span = activeTracer() && trace.getActiveSpan();
+        return span ? { traceId: span.spanContext().traceId } : {};
       },
     },
     destination,

@@ -11,6 +11,11 @@ export type ResponseHeaders = Record<string, string>;
 /** Per-request values that every log line, error and answer of that request needs. */
 export interface RequestContext {
   requestId: string;
+  /**
+   * The W3C trace id this request belongs to (32 hex digits): a trusted caller's `traceparent`, the
+   * request's span when tracing runs, or a new one. Logged and returned beside `requestId`.
+   */
+  traceId: string;
   responseHeaders: ResponseHeaders;
   /**
    * The answer http/respond.ts built from `responseHeaders` (on the object itself, or on a copy when it
@@ -34,6 +39,11 @@ export const requestContext = new AsyncLocalStorage<RequestContext>();
  */
 export function currentRateLimitState(): RateLimitState | undefined {
   return requestContext.getStore()?.rateLimit;
+}
+
+/** The trace id of the request being served, if any. */
+export function currentTraceId(): string | undefined {
+  return requestContext.getStore()?.traceId;
 }
 
 /** The correlation id of the request being served, if any. */

@@ -11,7 +11,7 @@ import {
 } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { PolicyName } from '../lib/rate-limit/policies.js';
-import { announceRetryAfter, currentRequestId } from '../lib/request-context.js';
+import { announceRetryAfter, currentRequestId, currentTraceId } from '../lib/request-context.js';
 import { hasAdminRole } from '../modules/users/accounts.js';
 import type { TrpcContext } from './context.js';
 import { rateLimitProcedure } from './rate-limit.js';
@@ -93,6 +93,7 @@ const t = initTRPC
           errorCode,
           // Errors raised before the context exists (batch too large, bad method) still have the request's id.
           requestId: ctx?.requestId ?? currentRequestId() ?? null,
+          traceId: currentTraceId() ?? null,
           ...(issues ? { issues } : {}),
           // When to come back, in the body too: a subscription's error (SSE, WebSocket) has no header.
           ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}),

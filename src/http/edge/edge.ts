@@ -1,9 +1,20 @@
+import {
+  context as otelContext,
+  ROOT_CONTEXT,
+  type Span,
+  type SpanContext,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
 import type { ExecutionContext } from 'hono';
 import { loggableError } from '../../db/errors.js';
 import { INTERNAL_MESSAGE } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Metrics } from '../../lib/metrics.js';
 import { type RequestContext, type ResponseHeaders, requestContext } from '../../lib/request-context.js';
+import { newTraceId, peerOf } from '../../lib/telemetry/trace-context.js';
+import { activeTracer } from '../../lib/telemetry/tracer.js';
 import { errorResponse } from '../errors.js';
 import { respondEmpty } from '../respond.js';
 import type { RecordRequest } from './access-log.js';
@@ -32,6 +43,10 @@ export interface EdgeOptions {
   cors: CorsPolicy;
   recordRequest: RecordRequest;
   deadline: DeadlineOptions;
+  /** The bounded route of a request (route-labels.ts): its server span is named by it. */
+  routeLabel: (method: string, path: string) => string;
+  /** The remote parent a request may join: its `traceparent`, when its peer is a trusted caller. */
+  traceParent: (traceparent: string | null, peer: string | undefined) => SpanContext | null;
 }
 
 /**
@@ -44,12 +59,16 @@ export interface EdgeOptions {
  * converts back: together they cost most of a small request's time. Here a route that answers
  * synchronously through http/respond.ts is written with one `writeHead` and no promise.
  *
+ * Each request belongs to a trace: a trusted caller's (`traceparent`) or a new one. While tracing runs
+ * the request is a server span, named by its route, that the tRPC, pg, Redis and outbound spans hang
+ * under; either way the trace id is in the request's context, on its log lines and in its errors.
+ *
  * Past the deadline the client gets a JSON 504 with the request id, and the request is marked so that its
  * transactions roll back rather than commit (db/guard.ts): abandoned work leaves nothing written. A
  * flag rather than an AbortSignal: creating one per request costs more than the rest of the edge.
  */
 export function createEdge(options: EdgeOptions): (route: FetchHandler) => FetchHandler {
-  const { log, metrics, responseHeaders, cors, recordRequest } = options;
+  const { log, metrics, responseHeaders, cors, recordRequest, routeLabel, traceParent } = options;
   const byPrefix = options.deadline.byPrefix ?? [];
   const deadlineOf = (path: string) =>
     byPrefix.find((route) => path.startsWith(route.prefix))?.ms ?? options.deadline.defaultMs;
@@ -65,10 +84,12 @@ export function createEdge(options: EdgeOptions): (route: FetchHandler) => Fetch
     context: RequestContext,
     started: number,
     path: string,
+    span: Span | undefined,
   ) => {
     metrics.http.inFlight--;
     const response = answer === context.prepared ? answer : withHeaders(answer, context.responseHeaders);
     recordRequest(request.method, path, response.status, performance.now() - started);
+    if (span) endServerSpan(span, request.method, routeLabel(request.method, path), response.status);
     return response;
   };
 
@@ -100,6 +121,7 @@ export function createEdge(options: EdgeOptions): (route: FetchHandler) => Fetch
       context: RequestContext,
       started: number,
       headers: EdgeRequestHeaders,
+      span: Span | undefined,
     ): Response | Promise<Response> => {
       metrics.http.inFlight++;
       const path = pathOf(request.url);
@@ -107,16 +129,16 @@ export function createEdge(options: EdgeOptions): (route: FetchHandler) => Fetch
         headers.origin !== null &&
         cors(request.method, headers.origin, headers.requestedMethod, context.responseHeaders)
       )
-        return finish(respondEmpty(204), request, context, started, path);
+        return finish(respondEmpty(204), request, context, started, path, span);
       let answer: Response | Promise<Response>;
       try {
         answer = route(request, env, executionCtx);
       } catch (error) {
         answer = internalError(error);
       }
-      if (!(answer instanceof Promise)) return finish(answer, request, context, started, path);
+      if (!(answer instanceof Promise)) return finish(answer, request, context, started, path, span);
       return withDeadline(answer, deadlineOf(path), context).then((response) =>
-        finish(response, request, context, started, path),
+        finish(response, request, context, started, path, span),
       );
     };
 
@@ -124,14 +146,40 @@ export function createEdge(options: EdgeOptions): (route: FetchHandler) => Fetch
       const started = performance.now();
       const headers = readEdgeHeaders(request, env);
       const requestId = requestIdOf(headers);
+      const parent = headers.traceparent === null ? null : traceParent(headers.traceparent, peerOf(env));
+      const tracer = activeTracer();
+      const parentContext = parent ? trace.setSpanContext(ROOT_CONTEXT, parent) : ROOT_CONTEXT;
+      const span = tracer?.startSpan(
+        request.method,
+        {
+          kind: SpanKind.SERVER,
+          attributes: { 'http.request.method': request.method, 'linguamate.request_id': requestId },
+        },
+        parentContext,
+      );
       const context: RequestContext = {
         requestId,
+        traceId: span?.spanContext().traceId ?? parent?.traceId ?? newTraceId(),
         responseHeaders: responseHeaders(requestId),
         pastDeadline: false,
       };
-      return requestContext.run(context, serve, request, env, executionCtx, context, started, headers);
+      const run = () =>
+        requestContext.run(context, serve, request, env, executionCtx, context, started, headers, span);
+      return span ? otelContext.with(trace.setSpan(parentContext, span), run) : run();
     };
   };
+}
+
+/** Names the server span by its route (never the raw path: ids would make every name unique) and ends it. */
+function endServerSpan(span: Span, method: string, route: string, status: number): void {
+  span.updateName(`${method} ${route}`);
+  span.setAttribute('http.route', route);
+  span.setAttribute('http.response.status_code', status);
+  if (status >= 500) {
+    span.setStatus({ code: SpanStatusCode.ERROR });
+    span.setAttribute('error.type', String(status));
+  }
+  span.end();
 }
 
 /** The path of an absolute request URL, without the query. */

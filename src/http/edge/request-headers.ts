@@ -7,6 +7,8 @@ export interface EdgeRequestHeaders {
   origin: string | null;
   /** Access-Control-Request-Method, sent with CORS preflights. */
   requestedMethod: string | null;
+  /** W3C trace context, followed only from trusted callers (lib/telemetry/trace-context.ts). */
+  traceparent: string | null;
 }
 
 /**
@@ -24,6 +26,7 @@ export function readEdgeHeaders(request: Request, env: unknown): EdgeRequestHead
       requestId: headers.get('x-request-id'),
       origin: headers.get('origin'),
       requestedMethod: headers.get('access-control-request-method'),
+      traceparent: headers.get('traceparent'),
     };
   }
   const found: EdgeRequestHeaders = {
@@ -31,6 +34,7 @@ export function readEdgeHeaders(request: Request, env: unknown): EdgeRequestHead
     requestId: null,
     origin: null,
     requestedMethod: null,
+    traceparent: null,
   };
   for (let index = 0; index < raw.length; index += 2) {
     const name = raw[index]!;
@@ -44,6 +48,9 @@ export function readEdgeHeaders(request: Request, env: unknown): EdgeRequestHead
         break;
       case 6:
         if (name.toLowerCase() === 'origin') found.origin ??= raw[index + 1]!;
+        break;
+      case 11:
+        if (name.toLowerCase() === 'traceparent') found.traceparent ??= raw[index + 1]!;
         break;
       case 29:
         if (name.toLowerCase() === 'access-control-request-method') found.requestedMethod ??= raw[index + 1]!;

@@ -138,6 +138,7 @@ export async function attachWebSocketServer(options: {
         requestId: header('x-request-id'),
         origin: null,
         requestedMethod: null,
+        traceparent: null,
       }),
       ip: resolveIp(request),
       userAgent: header('user-agent')?.slice(0, 512) ?? null,
