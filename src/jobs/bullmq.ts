@@ -1,6 +1,8 @@
 import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { BullMQOtel } from 'bullmq-otel';
 import { Redis } from 'ioredis';
 import type { Logger } from '../lib/logger.js';
+import { activeTracer } from '../lib/telemetry/tracer.js';
 import { recordDeadLetter } from './dead-letter.js';
 import { type AnyJob, JobPayloadError, parsePayload } from './define.js';
 import { definitionOf, type JobQueue, type JobRuntime, type RuntimeDeps, runAttempt } from './queue.js';
@@ -48,7 +50,7 @@ export function createRedisJobQueue<D extends AnyJob>(
         connection = new Redis(options.url, { maxRetriesPerRequest: null });
         connection.on('error', (error) => options.log.warn({ err: error }, 'job queue connection error'));
       }
-      queue = new Queue(name, { connection, prefix: options.prefix });
+      queue = new Queue(name, { connection, prefix: options.prefix, ...jobTelemetry() });
       queue.on('error', (error) => options.log.warn({ err: error, job: name }, 'job queue error'));
       queues.set(name, queue);
     }
@@ -127,12 +129,17 @@ export async function startRedisRuntime<D extends AnyJob>(
           if (error instanceof JobPayloadError) throw new UnrecoverableError(error.message);
           throw error;
         }
-        return runAttempt(deps, definition, payload, { id: job.id ?? '', attempt: job.attemptsMade + 1 });
+        return runAttempt(deps, definition, payload, {
+          id: job.id ?? '',
+          attempt: job.attemptsMade + 1,
+          dueAt: job.timestamp + (job.delay ?? 0),
+        });
       },
       {
         connection: connectionFor(url, connections, deps),
         prefix,
         concurrency: options.concurrency,
+        ...jobTelemetry(),
       },
     );
     worker.on('error', (error) => deps.log.warn({ err: error, job: definition.name }, 'job worker error'));
@@ -173,6 +180,15 @@ export async function startRedisRuntime<D extends AnyJob>(
       await Promise.allSettled(connections.map((connection) => connection.quit()));
     },
   };
+}
+
+/**
+ * While tracing runs, BullMQ's own OpenTelemetry integration: an `add` span where a job is queued, whose
+ * context travels in the job to the worker's `process` span, so a job is traced under the request that
+ * queued it.
+ */
+function jobTelemetry(): { telemetry?: BullMQOtel } {
+  return activeTracer() ? { telemetry: new BullMQOtel({ tracerName: 'bullmq' }) } : {};
 }
 
 function connectionFor(url: string, connections: Redis[], deps: RuntimeDeps): Redis {

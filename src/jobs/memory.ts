@@ -1,8 +1,10 @@
+import { context, type Context as OtelContext, ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
+import { inSpan } from '../lib/telemetry/tracer.js';
 import { recordDeadLetter } from './dead-letter.js';
 import { type AnyJob, backoffDelay, parsePayload } from './define.js';
 import { definitionOf, type JobQueue, type JobRuntime, type RuntimeDeps, runAttempt } from './queue.js';
 
-type Runner = (name: string, payload: unknown) => string;
+type Runner = (name: string, payload: unknown, queuedIn: OtelContext) => string;
 
 /** The in-process queue of embedded mode: jobs run in this process, when a runtime is attached. */
 export interface MemoryJobQueue<D extends AnyJob> extends JobQueue<D> {
@@ -15,7 +17,12 @@ export function createMemoryJobQueue<D extends AnyJob>(definitions: readonly D[]
     kind: 'memory',
     async enqueue(name, payload) {
       const parsed = parsePayload(definitionOf(definitions, name), payload);
-      return runner ? runner(name, parsed) : null;
+      if (!runner) return null;
+      const run = runner;
+      // The producer's span, whose context the job runs in: traced as BullMQ's telemetry does on Redis.
+      return inSpan(`add ${name}`, { kind: SpanKind.PRODUCER }, async () =>
+        run(name, parsed, context.active()),
+      );
     },
     attach(next) {
       runner = next;
@@ -55,33 +62,42 @@ export function startMemoryRuntime<D extends AnyJob>(
     timers.add(timer);
   };
 
-  const attempt = (definition: AnyJob, payload: unknown, id: string, n: number, onDone?: () => void) => {
+  const attempt = (
+    definition: AnyJob,
+    payload: unknown,
+    job: { id: string; dueAt: number; queuedIn: OtelContext },
+    n: number,
+    onDone?: () => void,
+  ) => {
     if (stopped) return onDone?.();
-    const promise = runAttempt(deps, definition, payload, { id, attempt: n }).then(
-      () => onDone?.(),
-      async (error: unknown) => {
-        if (n < definition.attempts && !stopped) {
-          later(backoffDelay(definition, n), () => attempt(definition, payload, id, n + 1, onDone));
-          return;
-        }
-        if (n >= definition.attempts)
-          await recordDeadLetter(deps, {
-            jobName: definition.name,
-            jobId: id,
-            payload,
-            error: error instanceof Error ? error.message : String(error),
-            attempts: n,
-          });
-        onDone?.();
-      },
-    );
+    const { id, dueAt, queuedIn } = job;
+    const promise = context
+      .with(queuedIn, () => runAttempt(deps, definition, payload, { id, attempt: n, dueAt }))
+      .then(
+        () => onDone?.(),
+        async (error: unknown) => {
+          if (n < definition.attempts && !stopped) {
+            later(backoffDelay(definition, n), () => attempt(definition, payload, job, n + 1, onDone));
+            return;
+          }
+          if (n >= definition.attempts)
+            await recordDeadLetter(deps, {
+              jobName: definition.name,
+              jobId: id,
+              payload,
+              error: error instanceof Error ? error.message : String(error),
+              attempts: n,
+            });
+          onDone?.();
+        },
+      );
     inFlight.add(promise);
     promise.finally(() => inFlight.delete(promise));
   };
 
-  queue.attach((name, payload) => {
+  queue.attach((name, payload, queuedIn) => {
     const id = `memory:${++sequence}`;
-    attempt(definitionOf(definitions, name), payload, id, 1);
+    attempt(definitionOf(definitions, name), payload, { id, dueAt: Date.now(), queuedIn }, 1);
     return id;
   });
   deps.metrics.depthSource.read = async () => [
@@ -105,9 +121,12 @@ export function startMemoryRuntime<D extends AnyJob>(
         deps.log.warn({ err: error, job: definition.name }, 'schedule lease unavailable; next tick retries');
         return runningScheduled.delete(definition.name);
       }
-      attempt(definition, {}, `memory:${definition.name}:${++sequence}`, 1, () =>
-        runningScheduled.delete(definition.name),
-      );
+      const job = {
+        id: `memory:${definition.name}:${++sequence}`,
+        dueAt: now.getTime(),
+        queuedIn: ROOT_CONTEXT,
+      };
+      attempt(definition, {}, job, 1, () => runningScheduled.delete(definition.name));
     };
     const interval = setInterval(() => void tick(), everyMs);
     interval.unref();

@@ -7,6 +7,8 @@ export interface JobMetrics {
   /** Attempts by outcome: `failed` counts every failed attempt, `dead_lettered` the last one. */
   outcomes: Counter<'job' | 'outcome'>;
   duration: Histogram<'job'>;
+  /** From when a job was due (queued, or its delay over) to its first attempt's start. */
+  wait: Histogram<'job'>;
   /** Jobs per queue and state, read from the queue when scraped. */
   depth: Gauge<'job' | 'state'>;
   /** Where the depth comes from: the running runtime's queue. */
@@ -35,6 +37,13 @@ export function jobMetrics(registry: Registry): JobMetrics {
       help: 'Background job run time, per attempt',
       labelNames: ['job'],
       buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300],
+      registers: [registry],
+    }),
+    wait: new Histogram({
+      name: 'job_wait_seconds',
+      help: 'Time a job waited in its queue before its first attempt started',
+      labelNames: ['job'],
+      buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 1800],
       registers: [registry],
     }),
     depth: new Gauge({

@@ -1,3 +1,5 @@
+import { SpanKind } from '@opentelemetry/api';
+import { inSpan } from '../lib/telemetry/tracer.js';
 import type { AnyJob, JobDeps, JobPayloadOf } from './define.js';
 import type { JobMetrics } from './metrics.js';
 
@@ -39,16 +41,48 @@ export function definitionOf<D extends AnyJob>(definitions: readonly D[], name: 
   return definition;
 }
 
-/** Runs one attempt of a job, timed and counted. Rethrows the handler's error. */
-export async function runAttempt(
+/** One attempt: which job run it is, which attempt (1-based), and when the job was due to start. */
+export interface AttemptRun {
+  id: string;
+  attempt: number;
+  dueAt: number;
+}
+
+/**
+ * Runs one attempt of a job, timed and counted, as a consumer span while tracing runs (under the
+ * producer's span: BullMQ's telemetry or the memory queue carries its context). Rethrows the handler's
+ * error.
+ */
+export function runAttempt(
   deps: RuntimeDeps,
   definition: AnyJob,
   payload: unknown,
-  run: { id: string; attempt: number },
+  run: AttemptRun,
+): Promise<unknown> {
+  if (run.attempt === 1)
+    deps.metrics.wait.observe({ job: definition.name }, Math.max(0, Date.now() - run.dueAt) / 1000);
+  return inSpan(
+    `job ${definition.name}`,
+    {
+      kind: SpanKind.CONSUMER,
+      attributes: { 'job.name': definition.name, 'job.id': run.id, 'job.attempt': run.attempt },
+    },
+    () => attemptOnce(deps, definition, payload, run),
+  );
+}
+
+async function attemptOnce(
+  deps: RuntimeDeps,
+  definition: AnyJob,
+  payload: unknown,
+  run: AttemptRun,
 ): Promise<unknown> {
   const end = deps.metrics.duration.startTimer({ job: definition.name });
   try {
-    const result = await definition.handler(deps, definition.payload.parse(payload), run);
+    const result = await definition.handler(deps, definition.payload.parse(payload), {
+      id: run.id,
+      attempt: run.attempt,
+    });
     deps.metrics.outcomes.inc({ job: definition.name, outcome: 'completed' });
     return result;
   } catch (error) {

@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { XP_SOURCES } from '../db/schema/gamification.js';
 import { HttpRequestMetrics } from './http-metrics.js';
 
 /** Connection pool occupancy, as the database client reports it (PGlite is a pool of one). */
@@ -38,7 +39,34 @@ export interface Metrics {
   clientLogBatchesRejected: Counter<'reason'>;
   /** WebSocket connections (realtime/ws): open sockets, closes by reason, messages by direction. */
   ws: WebSocketMetrics;
+  /** What learners do and what the service refuses them, counted where it happens (after commit). */
+  business: BusinessMetrics;
+  /** The last readiness answer of this instance and how often it changed (flapping). */
+  readiness: { ready: Gauge; changes: Counter };
 }
+
+export interface BusinessMetrics {
+  signups: Counter;
+  /** Sign-in attempts by LOGIN_OUTCOMES. */
+  logins: Counter<'outcome'>;
+  /** Failures that locked an account (and address) out. */
+  accountLocks: Counter;
+  lessonsSubmitted: Counter;
+  /** XP points granted, by source (XP_SOURCES). */
+  xpGranted: Counter<'source'>;
+  /** Chat messages a learner sent and got an answer to. */
+  chatMessages: Counter;
+  /** Requests refused by a daily quota (QUOTAS). */
+  quotaDenials: Counter<'quota'>;
+  /** Requests refused by a rate limit, by policy name. */
+  rateLimitHits: Counter<'policy'>;
+}
+
+export const LOGIN_OUTCOMES = ['success', 'invalid_credentials', 'locked', 'rate_limited'] as const;
+export type LoginOutcome = (typeof LOGIN_OUTCOMES)[number];
+
+export const QUOTAS = ['chat_messages', 'lesson_generations'] as const;
+export type Quota = (typeof QUOTAS)[number];
 
 export interface WebSocketMetrics {
   open: Gauge;
@@ -189,8 +217,24 @@ export function createMetrics(poolStats: () => PoolStats): Metrics {
         registers: [registry],
       }),
     },
+    business: createBusinessMetrics(registry),
+    readiness: {
+      ready: new Gauge({
+        name: 'service_ready',
+        help: 'Whether the last readiness check of this instance passed (1) or failed (0)',
+        registers: [registry],
+      }),
+      changes: new Counter({
+        name: 'service_readiness_changes_total',
+        help: 'Times this instance went from ready to not ready or back',
+        registers: [registry],
+      }),
+    },
   };
   for (const outcome of ['sent', 'failed', 'abandoned']) metrics.mailMessages.inc({ outcome }, 0);
+  for (const outcome of LOGIN_OUTCOMES) metrics.business.logins.inc({ outcome }, 0);
+  for (const quota of QUOTAS) metrics.business.quotaDenials.inc({ quota }, 0);
+  for (const source of XP_SOURCES) metrics.business.xpGranted.inc({ source }, 0);
   for (const reason of CLIENT_LOG_REJECTIONS) metrics.clientLogBatchesRejected.inc({ reason }, 0);
   for (const reason of WS_CLOSE_REASONS) metrics.ws.closed.inc({ reason }, 0);
   for (const reason of WS_UPGRADE_REFUSALS) metrics.ws.upgradesRefused.inc({ reason }, 0);
@@ -215,4 +259,28 @@ export function createMetrics(poolStats: () => PoolStats): Metrics {
   poolGauge('db_pool_connections_max', 'Configured maximum database connections', (stats) => stats.max);
 
   return metrics;
+}
+
+function createBusinessMetrics(registry: Registry): BusinessMetrics {
+  const counter = <L extends string>(name: string, help: string, labelNames: L[] = []) =>
+    new Counter<L>({ name, help, labelNames, registers: [registry] });
+  return {
+    signups: counter('auth_signups_total', 'Accounts created'),
+    logins: counter(
+      'auth_logins_total',
+      'Sign-in attempts by outcome: success, invalid_credentials, locked (refused or locked by this failure), rate_limited',
+      ['outcome'],
+    ),
+    accountLocks: counter('auth_account_locks_total', 'Failed sign-ins that locked an account out'),
+    lessonsSubmitted: counter(
+      'lessons_submitted_total',
+      'Lessons submitted and scored (replays not counted)',
+    ),
+    xpGranted: counter('xp_granted_total', 'XP points granted, by source', ['source']),
+    chatMessages: counter('chat_messages_total', 'Chat messages answered and stored'),
+    quotaDenials: counter('quota_denials_total', 'Requests refused by a daily quota, by quota', ['quota']),
+    rateLimitHits: counter('rate_limit_hits_total', 'Requests refused by a rate limit, by policy', [
+      'policy',
+    ]),
+  };
 }

@@ -1,5 +1,7 @@
+import { SpanKind } from '@opentelemetry/api';
 import type { Logger } from '../lib/logger.js';
 import type { PubSub } from '../lib/store/types.js';
+import { inSpan } from '../lib/telemetry/tracer.js';
 
 /** The one pub/sub channel of realtime signals; every instance subscribes once and fans out in process. */
 export const REALTIME_CHANNEL = 'rt:signals';
@@ -18,6 +20,9 @@ export interface LiveMessage {
 export type UserSignal = { kind: 'wake' } | LiveMessage;
 
 type Wire = { t: 'w'; u: string[] } | { t: 'd'; u: string; m: LiveMessage } | { t: 'b'; b: string };
+
+/** What each kind of signal is called in spans. */
+const WIRE_KINDS = { w: 'wake', d: 'live', b: 'board' } as const;
 
 /**
  * Realtime signals across instances over one pub/sub channel: wake-ups after the relay appended to users'
@@ -71,7 +76,15 @@ export function createRealtimeHub(
     await subscribed;
   };
 
-  const publish = (message: Wire) => deps.pubsub.publish(REALTIME_CHANNEL, JSON.stringify(message));
+  const publish = (message: Wire) =>
+    inSpan(
+      `realtime publish ${WIRE_KINDS[message.t]}`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: { 'messaging.system': 'redis', 'messaging.destination.name': REALTIME_CHANNEL },
+      },
+      () => deps.pubsub.publish(REALTIME_CHANNEL, JSON.stringify(message)),
+    );
 
   function listen<H>(map: Map<string, Set<H>>, key: string, handler: H) {
     let set = map.get(key);

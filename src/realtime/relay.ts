@@ -3,6 +3,7 @@ import type { Db } from '../db/client.js';
 import { loggableError } from '../db/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { requestContext } from '../lib/request-context.js';
+import { inSpan } from '../lib/telemetry/tracer.js';
 import type { RealtimeHub } from './hub.js';
 import { claimUnpublished, markPublished, prunePublished } from './outbox.js';
 import type { EventStreams, StoredEvent } from './streams.js';
@@ -90,11 +91,17 @@ export function createEventRelay(deps: EventRelayDeps, options: EventRelayOption
         events.push({ id: row.id, type: row.type, data: row.data, at: row.createdAt.toISOString() });
         byUser.set(row.userId, events);
       }
-      await Promise.all([...byUser].map(([userId, events]) => deps.streams.append(userId, events)));
-      // At most once: a lost wake-up costs a subscriber its recheck interval, never an event.
-      await deps.hub
-        .wakeUsers([...byUser.keys()])
-        .catch((error: unknown) => log.warn({ err: error }, 'subscribers not woken'));
+      await inSpan(
+        'events relay',
+        { attributes: { 'events.count': rows.length, 'events.users': byUser.size } },
+        async () => {
+          await Promise.all([...byUser].map(([userId, events]) => deps.streams.append(userId, events)));
+          // At most once: a lost wake-up costs a subscriber its recheck interval, never an event.
+          await deps.hub
+            .wakeUsers([...byUser.keys()])
+            .catch((error: unknown) => log.warn({ err: error }, 'subscribers not woken'));
+        },
+      );
       await markPublished(
         tx,
         rows.map((row) => row.id),

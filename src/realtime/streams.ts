@@ -79,8 +79,8 @@ export function createRedisEventStreams(redis: Redis, limits: StreamLimits): Eve
       for (const event of events) args.push(event.id, JSON.stringify(event));
       await guarded(redis, () => client.appendUserEvents(streamKey(userId), seenKey(userId), ...args));
     },
-    // Without Redis a reader gets StoreUnavailableError: the subscription ends with a typed 503 and its
-    // Retry-After, and the client resumes from its last event id once Redis is back.
+    // Without Redis a reader gets StoreUnavailableError: a subscription starting then ends with a typed 503
+    // and its Retry-After; one already live retries for a while first (realtime/subscribe.ts).
     async readAfter(userId, afterId, count) {
       const rows = await guarded(redis, () =>
         redis.xrange(streamKey(userId), `(${afterId}`, '+', 'COUNT', count),

@@ -1,3 +1,4 @@
+import { StoreUnavailableError } from '../lib/store/availability.js';
 import type { LiveMessage, RealtimeHub, UserSignal } from './hub.js';
 import type { EventStreams, StreamEntry } from './streams.js';
 
@@ -16,6 +17,13 @@ const READ_BATCH = 100;
  * reconnect drops messages), and the stream is the truth.
  */
 const RECHECK_MS = 15_000;
+/**
+ * How long a feed that has started rides out a lost store (a Redis restart, a failover) before it ends
+ * with SERVICE_UNAVAILABLE. tRPC clients do not resubscribe after an error, so ending a live feed on a
+ * blip would silence it until the app restarts it; a feed that cannot start still fails at once.
+ */
+const OUTAGE_PATIENCE_MS = 15_000;
+const OUTAGE_RETRY_MS = { first: 100, max: 2_000 };
 
 /**
  * A user's events, live: first what they missed after `lastEventId` (their stream after that id), then
@@ -46,10 +54,14 @@ export async function* userFeed(
   signal?.addEventListener('abort', onAbort);
   try {
     let cursor = options.lastEventId ?? (await deps.eventStreams.lastId(userId));
+    let started = false;
     while (!signal?.aborted) {
       while (liveMessages.length > 0) yield { kind: 'live', message: liveMessages.shift()! };
       pending = false;
-      const entries = await deps.eventStreams.readAfter(userId, cursor, READ_BATCH);
+      const entries = started
+        ? await readThroughOutage(deps.eventStreams, userId, cursor, signal)
+        : await deps.eventStreams.readAfter(userId, cursor, READ_BATCH);
+      started = true;
       for (const entry of entries) {
         if (signal?.aborted) return;
         cursor = entry.id;
@@ -69,5 +81,33 @@ export async function* userFeed(
   } finally {
     signal?.removeEventListener('abort', onAbort);
     stop();
+  }
+}
+
+/** Reads the stream after `cursor`, retrying with backoff while the store is lost, up to the patience. */
+async function readThroughOutage(
+  streams: EventStreams,
+  userId: string,
+  cursor: string,
+  signal: AbortSignal | undefined,
+): Promise<StreamEntry[]> {
+  const giveUpAt = Date.now() + OUTAGE_PATIENCE_MS;
+  for (let delay = OUTAGE_RETRY_MS.first; ; delay = Math.min(delay * 2, OUTAGE_RETRY_MS.max)) {
+    try {
+      return await streams.readAfter(userId, cursor, READ_BATCH);
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError) || signal?.aborted || Date.now() + delay > giveUpAt)
+        throw error;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, delay);
+        function done() {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', done);
+          resolve();
+        }
+        signal?.addEventListener('abort', done, { once: true });
+      });
+      if (signal?.aborted) return [];
+    }
   }
 }

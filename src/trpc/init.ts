@@ -12,6 +12,7 @@ import {
 import type { Logger } from '../lib/logger.js';
 import type { PolicyName } from '../lib/rate-limit/policies.js';
 import { announceRetryAfter, currentRequestId, currentTraceId } from '../lib/request-context.js';
+import { activeTracer, inSpan } from '../lib/telemetry/tracer.js';
 import { hasAdminRole } from '../modules/users/accounts.js';
 import type { TrpcContext } from './context.js';
 import { rateLimitProcedure } from './rate-limit.js';
@@ -104,8 +105,26 @@ const t = initTRPC
     },
   });
 
-/** Runs every procedure: errors go through the funnel (`toTrpcError`), and each call is timed. */
-const baseMiddleware = t.middleware(async ({ ctx, path, type, next }) => {
+/**
+ * Runs every procedure: errors go through the funnel (`toTrpcError`), each call is timed, and while
+ * tracing runs each is a span named by its path (a batch's calls are sibling spans under the request's).
+ */
+const baseMiddleware = t.middleware(({ ctx, path, type, next }) =>
+  activeTracer()
+    ? inSpan(
+        `trpc ${path}`,
+        { attributes: { 'rpc.system.name': 'trpc', 'rpc.method': path, 'trpc.type': type } },
+        () => runProcedure(ctx, path, type, next),
+      )
+    : runProcedure(ctx, path, type, next),
+);
+
+async function runProcedure<R extends { ok: true } | { ok: false; error: TRPCError }>(
+  ctx: TrpcContext,
+  path: string,
+  type: string,
+  next: () => Promise<R>,
+): Promise<R> {
   const started = performance.now();
   const result = await next();
   const seconds = (performance.now() - started) / 1000;
@@ -116,7 +135,7 @@ const baseMiddleware = t.middleware(async ({ ctx, path, type, next }) => {
   const error = toTrpcError(result.error, ctx.deps.log);
   ctx.deps.metrics.procedureDuration.observe({ procedure: path, type, outcome: appCodeOf(error) }, seconds);
   throw error;
-});
+}
 
 export const router = t.router;
 export const mergeRouters = t.mergeRouters;

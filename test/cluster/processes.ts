@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 
 export const root = path.resolve(import.meta.dirname, '../..');
@@ -24,6 +26,9 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
   }
   throw new Error(`${what} did not happen within ${timeoutMs} ms`);
 }
+
+/** Where every member's output goes (a file each, appended across restarts), kept for a failed run. */
+export const logDir = mkdtempSync(path.join(os.tmpdir(), 'linguamate-cluster-logs-'));
 
 /**
  * A process of the cluster on a fixed port, which can be stopped, killed and started again on the same
@@ -51,11 +56,13 @@ export class Member {
   }
 
   start(): void {
+    const output = openSync(path.join(logDir, `${this.name}.log`), 'a');
     const child = spawn(this.command, this.args, {
       cwd: root,
       env: { PATH: process.env.PATH ?? '', ...this.env },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', output, 'pipe'],
     });
+    closeSync(output);
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       this.stderr.push(...chunk.split('\n').filter(Boolean));
       this.stderr.splice(0, Math.max(0, this.stderr.length - 50));

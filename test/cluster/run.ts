@@ -2,7 +2,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { withDatabase } from '../global-setup.js';
 import { startHaproxy } from './haproxy.js';
-import { freePort, Member, waitFor } from './processes.js';
+import { freePort, logDir, Member, waitFor } from './processes.js';
 import { startRedis } from './redis.js';
 import { followEachOther, type Learner, subscribe } from './subscribers.js';
 
@@ -42,7 +42,7 @@ const members: Member[] = [];
 try {
   const baseEnv = {
     NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: process.env.CLUSTER_LOG_LEVEL ?? 'warn',
     DATABASE_URL: databaseUrl,
     REDIS_URL: redis.url,
     DATABASE_POOL_MAX: '10',
@@ -185,6 +185,7 @@ try {
     'follows acknowledged (events raised)': `${follows.acknowledged()} (${raisedCount})`,
     'events delivered over WebSocket': delivered,
     'events missed / repeated': `${missed} / ${repeated}`,
+    'subscriptions ended by an error': subscribers.errors(),
   });
   // biome-ignore lint/suspicious/noConsole: the run's report is its tables
   console.table(faults.map(({ at, what }) => ({ 'at s': (at / 1000).toFixed(1), fault: what })));
@@ -202,6 +203,7 @@ if (failures.length > 0) {
       log(`last lines of ${member.name}:\n  ${member.stderr.slice(-10).join('\n  ')}`);
   }
   log(`FAILED:\n- ${failures.join('\n- ')}`);
+  log(`every member's output: ${logDir}`);
   process.exit(1);
 }
 log('passed');

@@ -2,6 +2,7 @@ import type { Env } from '../../config/env.js';
 import type { Db } from '../../db/client.js';
 import type { Mailer } from '../../integrations/mailer/index.js';
 import type { Logger } from '../../lib/logger.js';
+import type { Metrics } from '../../lib/metrics.js';
 import type { RateLimits } from '../../lib/rate-limit/limiter.js';
 import type { KeyValueStore, PubSub } from '../../lib/store/types.js';
 import type { KeyRing } from './tokens.js';
@@ -20,4 +21,6 @@ export interface AuthDeps {
   /** Woken after a transaction that queued mail has committed. */
   mailer: Pick<Mailer, 'wake'>;
   rateLimits: RateLimits;
+  /** Sign-ups, sign-ins by outcome and account locks are counted here. */
+  metrics: Pick<Metrics, 'business'>;
 }

@@ -1,4 +1,5 @@
 import { AppError } from '../../lib/errors.js';
+import type { LoginOutcome } from '../../lib/metrics.js';
 import { enforceAccountLimit } from '../../lib/rate-limit/enforce.js';
 import { recordAudit } from '../audit/service.js';
 import { createAccount, findAccountByEmail } from '../users/accounts.js';
@@ -65,6 +66,7 @@ export async function signUp(deps: AuthDeps, input: SignupInput, client: ClientI
     return { userId: user.id, tokens };
   });
   deps.mailer.wake();
+  deps.metrics.business.signups.inc();
   return authResult(deps, userId, tokens);
 }
 
@@ -77,6 +79,29 @@ export async function signUp(deps: AuthDeps, input: SignupInput, client: ClientI
  * whether an account exists.
  */
 export async function logIn(deps: AuthDeps, input: LoginInput, client: ClientInfo): Promise<AuthResult> {
+  try {
+    const result = await checkCredentialsAndStart(deps, input, client);
+    deps.metrics.business.logins.inc({ outcome: 'success' });
+    return result;
+  } catch (error) {
+    const outcome = error instanceof AppError ? LOGIN_OUTCOME_BY_CODE[error.code] : undefined;
+    if (outcome) deps.metrics.business.logins.inc({ outcome });
+    throw error;
+  }
+}
+
+/** How refused sign-ins are counted; other errors (an outage, a bug) are not sign-in outcomes. */
+const LOGIN_OUTCOME_BY_CODE: Partial<Record<AppError['code'], LoginOutcome>> = {
+  UNAUTHORIZED: 'invalid_credentials',
+  ACCOUNT_LOCKED: 'locked',
+  RATE_LIMITED: 'rate_limited',
+};
+
+async function checkCredentialsAndStart(
+  deps: AuthDeps,
+  input: LoginInput,
+  client: ClientInfo,
+): Promise<AuthResult> {
   const attempt = await admitAttempt(deps, { email: input.email, ip: client.ip });
   const user = await findAccountByEmail(deps, input.email);
   if (!user) await burnPasswordCheck(input.password);
@@ -135,6 +160,7 @@ async function failLogIn(
     });
   }
   if (outcome.lockedForSeconds === null) return;
+  deps.metrics.business.accountLocks.inc();
   if (userId) {
     const lockedUntil = new Date(deps.clock().getTime() + outcome.lockedForSeconds * 1000);
     const mailed = await mailUnlockCode(deps, userId, target.email);

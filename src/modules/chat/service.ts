@@ -7,13 +7,14 @@ import type { AiProviders, LlmMessage } from '../../integrations/ai/index.js';
 import { completeStructured } from '../../integrations/ai/structured.js';
 import { AppError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
+import type { Metrics } from '../../lib/metrics.js';
 import { redactPersonalData, screenText } from '../../lib/safety.js';
 import type { KeyValueStore } from '../../lib/store/types.js';
 import type { UserEvent } from '../../realtime/events.js';
 import type { RealtimeHub } from '../../realtime/hub.js';
 import { type EventsDeps, eventsWrite } from '../../realtime/outbox.js';
 import { XP_PER_CHAT_MESSAGE } from '../gamification/rules.js';
-import { recordActivity } from '../gamification/service.js';
+import { countGrantedXp, recordActivity } from '../gamification/service.js';
 import { applyRankingUpdate, type BoardDeps } from '../leaderboard/boards.js';
 import { learnerOf } from '../users/accounts.js';
 import { canSendMessage, spendChatMessage } from '../users/quota.js';
@@ -30,6 +31,8 @@ export interface ChatDeps extends BoardDeps, EventsDeps {
   ai: Pick<AiProviders, 'llm'>;
   /** Board changes (the leaderboards), and a streaming reply's text for the learner's other devices. */
   hub: Pick<RealtimeHub, 'boardChanged' | 'sendLive'>;
+  /** Chat messages, their XP and quota denials are counted here. */
+  metrics: Pick<Metrics, 'business'>;
 }
 
 export interface ChatActor {
@@ -207,6 +210,8 @@ export async function storeExchange(
     throw new AppError('CONFLICT', 'This message is being sent already');
   }
   deps.relay.wake();
+  deps.metrics.business.chatMessages.inc();
+  countGrantedXp(deps.metrics, stored.activity);
   await applyRankingUpdate(deps, stored.activity.rankings);
   return {
     userMessage: toDto(message),

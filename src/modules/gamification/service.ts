@@ -5,6 +5,7 @@ import { CONTENT_VERSION } from '../../db/seed/content/index.js';
 import { WriteBatch } from '../../db/write-batch.js';
 import { AppError } from '../../lib/errors.js';
 import { Memo } from '../../lib/memo.js';
+import type { Metrics } from '../../lib/metrics.js';
 import type { UserEvent } from '../../realtime/events.js';
 import { eventsWrite } from '../../realtime/outbox.js';
 import { friendsPassedWrite } from '../leaderboard/events.js';
@@ -48,6 +49,8 @@ export interface UnlockedAchievement {
 export interface ActivityOutcome {
   /** XP this activity earned, achievement rewards included. */
   xpEarned: number;
+  /** The same XP by where it came from, for `xp_granted_total` once the transaction has committed. */
+  xpBySource: Partial<Record<XpSource, number>>;
   totals: {
     xp: number;
     level: number;
@@ -166,8 +169,12 @@ export async function recordActivity(
   if (!options.batch) await batch.flush();
 
   const xpEarned = earnedXp + unlocked.rewardXp;
+  const xpBySource: Partial<Record<XpSource, number>> = {};
+  for (const entry of earned) xpBySource[entry.source] = (xpBySource[entry.source] ?? 0) + entry.amount;
+  if (unlocked.rewardXp > 0) xpBySource.achievement = (xpBySource.achievement ?? 0) + unlocked.rewardXp;
   return {
     xpEarned,
+    xpBySource,
     totals: { ...totals, level, league },
     unlocked: { badges: unlocked.badges, achievements: unlocked.achievements },
     rankings: {
@@ -182,6 +189,12 @@ export async function recordActivity(
       languages: languages.length,
     },
   };
+}
+
+/** Counts a committed activity's XP in `xp_granted_total`, by source. */
+export function countGrantedXp(metrics: Pick<Metrics, 'business'>, activity: ActivityOutcome): void {
+  for (const [source, amount] of Object.entries(activity.xpBySource))
+    if (amount > 0) metrics.business.xpGranted.inc({ source }, amount);
 }
 
 /**

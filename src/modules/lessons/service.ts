@@ -3,6 +3,7 @@ import type { Db, Tx } from '../../db/client.js';
 import { CONTENT_VERSION } from '../../db/seed/content/index.js';
 import { type CacheDeps, cached } from '../../lib/cache.js';
 import { AppError } from '../../lib/errors.js';
+import type { Metrics } from '../../lib/metrics.js';
 import type { EventsDeps } from '../../realtime/outbox.js';
 import type { BoardDeps } from '../leaderboard/boards.js';
 import * as repo from './repo.js';
@@ -14,6 +15,8 @@ import type { GetAllLessonsInput, LessonDto } from './schema.js';
  */
 export interface LessonsDeps extends CacheDeps, BoardDeps, EventsDeps {
   db: Db;
+  /** Lessons submitted, XP granted and generation quota denials are counted here. */
+  metrics: Pick<Metrics, 'business' | 'cacheFallbacks'>;
   env: Pick<Env, 'LESSON_CACHE_TTL_SECONDS'>;
 }
 

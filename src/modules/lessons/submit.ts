@@ -3,6 +3,7 @@ import type { LessonAnswer } from '../../db/schema/index.js';
 import { AppError, type FieldIssue } from '../../lib/errors.js';
 import { boostedRewards, masteryOf, PASS_SCORE, runningMean, submissionXp } from '../gamification/rules.js';
 import {
+  countGrantedXp,
   lockLearner,
   recordActivity,
   type UnlockedAchievement,
@@ -144,6 +145,8 @@ export async function submit(deps: LessonsDeps, userId: string, input: SubmitInp
     };
   }
   deps.relay.wake();
+  deps.metrics.business.lessonsSubmitted.inc();
+  countGrantedXp(deps.metrics, outcome.activity);
   await applyRankingUpdate(deps, outcome.activity.rankings);
   return {
     score: outcome.score,
@@ -319,6 +322,7 @@ export async function updateProgress(deps: LessonsDeps, userId: string, input: U
     return { activity, progress: await progressReport(tx, userId, learner.timeZone, lesson.language, now) };
   });
   deps.relay.wake();
+  countGrantedXp(deps.metrics, activity);
   await applyRankingUpdate(deps, activity.rankings);
   return { ...progress, unlocked: activity.unlocked };
 }
