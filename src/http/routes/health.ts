@@ -6,6 +6,7 @@ import { countPendingMigrations } from '../../db/migrate.js';
 import { type AiProviders, providerHealth } from '../../integrations/ai/index.js';
 import { DEFAULT_RETRY_AFTER_SECONDS } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
+import type { Metrics } from '../../lib/metrics.js';
 import type { KeyValueStore } from '../../lib/store/types.js';
 import { respond, respondJson } from '../respond.js';
 
@@ -32,6 +33,8 @@ interface CheckResult {
  * without (Redis, an AI provider whose circuit is open).
  */
 export interface HealthDeps {
+  /** `service_ready` and `service_readiness_changes_total`, set by each readiness answer. */
+  metrics: Pick<Metrics, 'readiness'>;
   database: Pick<Database, 'kind' | 'ping' | 'poolStats'>;
   db: Db;
   kv: Pick<KeyValueStore, 'kind' | 'ping'>;
@@ -59,6 +62,14 @@ export function createHealthRoutes(deps: HealthDeps) {
     },
   };
 
+  // What the orchestrator saw last, and each change of it: `service_ready`, and its flapping.
+  let lastReady: boolean | undefined;
+  const recordReadiness = (ready: boolean) => {
+    deps.metrics.readiness.ready.set(ready ? 1 : 0);
+    if (lastReady !== undefined && lastReady !== ready) deps.metrics.readiness.changes.inc();
+    lastReady = ready;
+  };
+
   return new Hono()
     .get('/live', () => respond(LIVE_BODY, 200, 'application/json'))
     .get('/ready', async () => {
@@ -69,6 +80,7 @@ export function createHealthRoutes(deps: HealthDeps) {
       const results = await Promise.all(names.map((name) => runCheck(checks[name]!)));
       const report = Object.fromEntries(names.map((name, index) => [name, results[index]!]));
       const failing = names.filter((_, index) => !results[index]!.ok);
+      recordReadiness(failing.length === 0);
       if (failing.length > 0) {
         deps.log.warn({ failing, checks: report }, 'readiness check failed');
         return unavailable({ status: 'unavailable', failing, checks: report });

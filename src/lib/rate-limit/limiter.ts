@@ -14,7 +14,7 @@ export interface RateLimitsOptions {
   /** With a Redis client the counters are shared by every instance; without one they live in this process. */
   store: Pick<SharedStore, 'redis'>;
   log: Logger;
-  metrics: Pick<Metrics, 'rateLimitFallbacks'>;
+  metrics: Pick<Metrics, 'rateLimitFallbacks' | 'business'>;
   /** Namespace of the counters. Instances that must share budgets share it; tests use one each. */
   keyPrefix?: string;
   policies?: PolicyOverrides;
@@ -104,6 +104,7 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
       duration: policy.durationSeconds,
     };
     policies.set(base.name, policy);
+    metrics.business.rateLimitHits.inc({ policy: policy.name }, 0);
     limiters.set(
       base.name,
       store.redis
@@ -128,12 +129,19 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
     }
   };
 
+  // Every refusal is counted here, whichever caller asked: `rate_limit_hits_total` by policy.
+  const counted = (decisions: RateLimitDecision[]) => {
+    const refused = decisions.filter((decision) => decision.limited).length;
+    if (refused > 0) metrics.business.rateLimitHits.inc({ policy: decisions[0]!.policy }, refused);
+    return decisions;
+  };
+
   const consumeMany = async (name: PolicyName, key: string, count: number): Promise<RateLimitDecision[]> => {
     const policy = policies.get(name)!;
     try {
-      return decisionsOf(policy, await limiters.get(name)!.consume(key, count), count);
+      return counted(decisionsOf(policy, await limiters.get(name)!.consume(key, count), count));
     } catch (error) {
-      if (error instanceof RateLimiterRes) return decisionsOf(policy, error, count);
+      if (error instanceof RateLimiterRes) return counted(decisionsOf(policy, error, count));
       // Not a refusal and not a Redis fault (those fall back): a bug. Let the calls through, loudly.
       log.error({ err: error, policy: name }, 'rate limiter failed; allowing the call');
       return Array.from({ length: count }, () => ({

@@ -93,6 +93,7 @@ export async function prepareMessage(
   ]);
   if (!learner) throw new AppError('NOT_FOUND', 'User not found');
   if (!learner.isPremium && !(await canSendMessage(deps, actor)).canSend) {
+    deps.metrics.business.quotaDenials.inc({ quota: 'chat_messages' });
     throw new AppError(
       'RATE_LIMITED',
       'Daily limit of free messages reached; it resets at midnight or with Premium',

@@ -29,8 +29,9 @@ export interface WebSocketGateway {
   /** Open sockets on this instance. */
   readonly openConnections: number;
   /**
-   * Stops accepting upgrades, tells every client to reconnect (tRPC's reconnect notification) and closes
-   * the sockets with 1012; resolves once they are closed. Calling it again returns the same promise.
+   * Stops accepting upgrades and closes the sockets with 1012 (service restart): clients reconnect through
+   * the load balancer and resubscribe from their last event id. Resolves once they are closed. Calling it
+   * again returns the same promise.
    */
   close(): Promise<void>;
 }
@@ -229,7 +230,9 @@ export async function attachWebSocketServer(options: {
   const close = () => {
     closing ??= (async () => {
       clearInterval(sweep);
-      handler.broadcastReconnectNotification();
+      // No tRPC reconnect notification first: it makes clients move their subscriptions while the old
+      // socket still delivers, and the socket closes at once anyway. A plain close is the path every
+      // client handles (the same as a crash), and the stream replays whatever the close cut off.
       const open = [...connections.values()];
       for (const connection of open) closeWith(connection, WS_CLOSES.shutdown);
       await Promise.all(open.map((connection) => onceClosed(connection.socket)));
