@@ -45,11 +45,40 @@ const server = await startProcess(
   '/api/health/ready',
   runtime.path,
 );
+// BENCH_TRACING_RATIO=0.1: a second server beside the first, exporting traces at that sampling ratio to a
+// local OTLP sink (this process, discarding what it counts), so tracing's cost is measured in the same run.
+const tracingRatio = process.env.BENCH_TRACING_RATIO;
+const sink = tracingRatio ? await startOtlpSink() : undefined;
+const traced = sink
+  ? await startProcess(
+      'src/main.ts',
+      {
+        NODE_ENV: process.env.DATABASE_URL && process.env.REDIS_URL ? 'production' : 'development',
+        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+        DATA_DIR: `${dataDir}-traced`,
+        DATABASE_URL: process.env.DATABASE_URL,
+        REDIS_URL: process.env.REDIS_URL,
+        JWT_SECRET: 'bench-only-secret-0123456789-abcdefghij',
+        CORS_ORIGINS: 'https://bench.invalid',
+        OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+        OTEL_TRACES_SAMPLER_ARG: tracingRatio,
+      },
+      '/api/health/ready',
+      runtime.path,
+    )
+  : undefined;
+const esLessons = trpcQuery('lessons.getAll', { language: 'es' });
 const targets: [string, string, Started][] = [
   ['bare Hono hello world', bare.url, bare],
   ['GET /api/health/live', `${server.url}/api/health/live`, server],
-  ['lessons.getAll {language:es}', `${server.url}${trpcQuery('lessons.getAll', { language: 'es' })}`, server],
+  ['lessons.getAll {language:es}', `${server.url}${esLessons}`, server],
   ['lessons.getAll {} (all 6 languages)', `${server.url}${trpcQuery('lessons.getAll', {})}`, server],
+  ...(traced
+    ? ([
+        [`GET /api/health/live, traced at ${tracingRatio}`, `${traced.url}/api/health/live`, traced],
+        [`lessons.getAll {language:es}, traced at ${tracingRatio}`, `${traced.url}${esLessons}`, traced],
+      ] as [string, string, Started][])
+    : []),
 ];
 // On a small shared machine throughput drifts by ±10% over minutes, so the targets take turns, round after
 // round, and each is reported by its median round: the baseline and the app see the same drift.
@@ -60,7 +89,8 @@ try {
       byTarget[index]!.push(await measure(name, url, options, serverProcess));
   }
 } finally {
-  await Promise.all([bare.stop(), server.stop()]);
+  await Promise.all([bare.stop(), server.stop(), traced?.stop()]);
+  sink?.close();
 }
 const median = (measurements: Measurement[]) =>
   [...measurements].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[
@@ -89,3 +119,32 @@ process.stdout.write(
     `by median server CPU per request (bare / live): ${cpuRatio}\n`,
 );
 printTable(byTarget.map(median));
+if (sink) process.stdout.write(`OTLP sink received ${sink.spans()} spans in ${sink.exports()} exports\n`);
+
+/** An OTLP/HTTP endpoint that counts the spans it is sent and keeps none. */
+async function startOtlpSink() {
+  const { createServer } = await import('node:http');
+  let spans = 0;
+  let exports = 0;
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      exports += 1;
+      spans += (
+        Buffer.concat(chunks)
+          .toString('utf8')
+          .match(/"spanId"/g) ?? []
+      ).length;
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as import('node:net').AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    spans: () => spans,
+    exports: () => exports,
+    close: () => server.close(),
+  };
+}

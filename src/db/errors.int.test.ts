@@ -80,6 +80,7 @@ describe('database refusals leave the data layer as typed 4xx errors', () => {
       code: 'VALIDATION_ERROR',
       message: 'reminderTime is not an allowed value',
       requestId: 'db-refusal-1',
+      traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
       issues: [
         { path: 'reminderTime', code: 'OUT_OF_RANGE', message: 'reminderTime is not an allowed value' },
       ],

@@ -58,6 +58,7 @@ describe('error envelope over plain HTTP', () => {
       code: 'NOT_FOUND',
       message: 'No route for GET /api/does-not-exist',
       requestId: 'nf-1',
+      traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
     });
   });
 
@@ -71,7 +72,12 @@ describe('error envelope over plain HTTP', () => {
       const response = await own.request('/api/__test/boom', { headers: { 'x-correlation-id': 'boom-1' } });
       expect(response.status).toBe(500);
       const body = await response.text();
-      expect(JSON.parse(body)).toEqual({ code: 'INTERNAL', message: 'Internal error', requestId: 'boom-1' });
+      expect(JSON.parse(body)).toEqual({
+        code: 'INTERNAL',
+        message: 'Internal error',
+        requestId: 'boom-1',
+        traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
+      });
       expect(body).not.toContain('hunter2');
       const errorLine = own.logs.withRequestId('boom-1').find((line) => line.msg === 'unhandled error');
       expect((errorLine?.err as { stack?: string } | undefined)?.stack).toContain('hunter2');

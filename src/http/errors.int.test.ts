@@ -46,19 +46,30 @@ describe('AppError thrown by a route', () => {
         code: 'VALIDATION_ERROR',
         message: 'Invalid input',
         requestId: 'e-1',
+        traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
         issues: [{ path: 'name', message: 'Too long', code: 'too_big' }],
       },
     });
     expect(await get('/api/__test/conflict', 'e-2')).toEqual({
       status: 409,
-      body: { code: 'CONFLICT', message: 'Already exists', requestId: 'e-2' },
+      body: {
+        code: 'CONFLICT',
+        message: 'Already exists',
+        requestId: 'e-2',
+        traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
+      },
     });
   });
 
   it('hides an INTERNAL one behind the generic message and logs it', async () => {
     const { status, body } = await get('/api/__test/internal', 'e-3');
     expect(status).toBe(500);
-    expect(body).toEqual({ code: 'INTERNAL', message: 'Internal error', requestId: 'e-3' });
+    expect(body).toEqual({
+      code: 'INTERNAL',
+      message: 'Internal error',
+      requestId: 'e-3',
+      traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
     const logged = t.logs.withRequestId('e-3').find((line) => line.msg === 'internal error');
     expect((logged?.err as { message?: string } | undefined)?.message).toContain('pool exhausted');
   });
@@ -68,21 +79,36 @@ describe('HTTPException thrown by a route or the framework', () => {
   it('maps a client error status to our code for that status', async () => {
     expect(await get('/api/__test/method', 'h-1')).toEqual({
       status: 405,
-      body: { code: 'METHOD_NOT_ALLOWED', message: 'Use POST', requestId: 'h-1' },
+      body: {
+        code: 'METHOD_NOT_ALLOWED',
+        message: 'Use POST',
+        requestId: 'h-1',
+        traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
+      },
     });
   });
 
   it('answers a client error status we have no code for as BAD_REQUEST, named when it has no message', async () => {
     expect(await get('/api/__test/teapot', 'h-2')).toEqual({
       status: 400,
-      body: { code: 'BAD_REQUEST', message: 'BAD_REQUEST', requestId: 'h-2' },
+      body: {
+        code: 'BAD_REQUEST',
+        message: 'BAD_REQUEST',
+        requestId: 'h-2',
+        traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
+      },
     });
   });
 
   it('treats a server error status as a fault: generic 500, logged', async () => {
     const { status, body } = await get('/api/__test/gateway', 'h-3');
     expect(status).toBe(500);
-    expect(body).toEqual({ code: 'INTERNAL', message: 'Internal error', requestId: 'h-3' });
+    expect(body).toEqual({
+      code: 'INTERNAL',
+      message: 'Internal error',
+      requestId: 'h-3',
+      traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
     expect(t.logs.withRequestId('h-3').some((line) => line.msg === 'unhandled error')).toBe(true);
   });
 });

@@ -60,6 +60,7 @@ describe('answers built outside any request', () => {
       code: 'NOT_FOUND',
       message: 'Nothing here',
       requestId: 'unknown',
+      traceId: 'unknown',
     });
   });
 });

@@ -45,6 +45,7 @@ describe('createRateLimit', () => {
       code: 'RATE_LIMITED',
       message: expect.stringMatching(/Try again in \d+ second/),
       requestId: 'rl-1',
+      traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
     });
 
     expect((await post('b')).status).toBe(200);

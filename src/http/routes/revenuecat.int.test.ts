@@ -59,6 +59,7 @@ describe('POST /api/webhooks/revenuecat: authentication and validation', () => {
         code: 'NOT_FOUND',
         message: expect.any(String),
         requestId: response.headers.get('x-correlation-id'),
+        traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
       });
     } finally {
       await bare.close();

@@ -163,7 +163,7 @@ export async function attachWebSocketServer(options: {
   });
 
   // After the listener above, so a socket is registered before tRPC asks for its context.
-  const handler = applyWSSHandler({
+  applyWSSHandler({
     wss,
     router: appRouter,
     maxBatchSize: env.TRPC_MAX_BATCH_SIZE,
