@@ -11,7 +11,7 @@ import {
   retryAfterFor,
 } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import { requestContext } from '../lib/request-context.js';
+import { requestContext, traceIdOf } from '../lib/request-context.js';
 import { respond } from './respond.js';
 
 /**
@@ -29,7 +29,7 @@ export function errorResponse(
     code,
     message,
     requestId: context?.requestId ?? 'unknown',
-    traceId: context?.traceId ?? 'unknown',
+    traceId: context ? traceIdOf(context) : 'unknown',
     ...extra,
   };
   const status = ERROR_CODES[code].status;

@@ -1,6 +1,6 @@
 import { trace } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Logger } from 'pino';
-import { requestContext } from './request-context.js';
+import { requestContext, traceIdOf } from './request-context.js';
 import { activeTracer } from './telemetry/tracer.js';
 
 export type { Logger } from 'pino';
@@ -50,7 +50,7 @@ export function createLogger(options: LoggerOptions): Logger {
       redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
       mixin() {
         const context = requestContext.getStore();
-        if (context) return { requestId: context.requestId, traceId: context.traceId };
+        if (context) return { requestId: context.requestId, traceId: traceIdOf(context) };
         // Outside requests (jobs, the relay) the active span, when tracing runs, names the trace.
         const span = activeTracer() && trace.getActiveSpan();
         return span ? { traceId: span.spanContext().traceId } : {};

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RateLimitState } from './rate-limit/decision.js';
+import { newTraceId } from './telemetry/trace-context.js';
 
 /**
  * Headers every answer to a request carries: correlation id, security, CORS, rate limit. A plain object
@@ -12,10 +13,11 @@ export type ResponseHeaders = Record<string, string>;
 export interface RequestContext {
   requestId: string;
   /**
-   * The W3C trace id this request belongs to (32 hex digits): a trusted caller's `traceparent`, the
-   * request's span when tracing runs, or a new one. Logged and returned beside `requestId`.
+   * The W3C trace id this request belongs to (32 hex digits): a trusted caller's `traceparent` or the
+   * request's span when tracing runs. Unset otherwise until something asks (`traceIdOf`): a new id costs
+   * more than most answers need, and only log lines and errors ask.
    */
-  traceId: string;
+  traceId?: string;
   responseHeaders: ResponseHeaders;
   /**
    * The answer http/respond.ts built from `responseHeaders` (on the object itself, or on a copy when it
@@ -41,9 +43,16 @@ export function currentRateLimitState(): RateLimitState | undefined {
   return requestContext.getStore()?.rateLimit;
 }
 
+/** A request's trace id, made the first time it is asked for when the request came without one. */
+export function traceIdOf(context: RequestContext): string {
+  context.traceId ??= newTraceId();
+  return context.traceId;
+}
+
 /** The trace id of the request being served, if any. */
 export function currentTraceId(): string | undefined {
-  return requestContext.getStore()?.traceId;
+  const context = requestContext.getStore();
+  return context ? traceIdOf(context) : undefined;
 }
 
 /** The correlation id of the request being served, if any. */

@@ -13,7 +13,7 @@ import { INTERNAL_MESSAGE } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Metrics } from '../../lib/metrics.js';
 import { type RequestContext, type ResponseHeaders, requestContext } from '../../lib/request-context.js';
-import { newTraceId, peerOf } from '../../lib/telemetry/trace-context.js';
+import { peerOf } from '../../lib/telemetry/trace-context.js';
 import { activeTracer } from '../../lib/telemetry/tracer.js';
 import { errorResponse } from '../errors.js';
 import { respondEmpty } from '../respond.js';
@@ -159,7 +159,7 @@ export function createEdge(options: EdgeOptions): (route: FetchHandler) => Fetch
       );
       const context: RequestContext = {
         requestId,
-        traceId: span?.spanContext().traceId ?? parent?.traceId ?? newTraceId(),
+        traceId: span?.spanContext().traceId ?? parent?.traceId,
         responseHeaders: responseHeaders(requestId),
         pastDeadline: false,
       };
