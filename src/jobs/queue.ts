@@ -1,3 +1,4 @@
+import type { ErrorReporter } from '../integrations/error-tracking/index.js';
 import type { AnyJob, JobDeps, JobPayloadOf } from './define.js';
 import type { JobMetrics } from './metrics.js';
 
@@ -23,9 +24,10 @@ export interface JobQueue<D extends AnyJob = AnyJob> {
   close(): Promise<void>;
 }
 
-/** What a runtime needs besides its queue: the jobs' dependencies and where to count. */
+/** What a runtime needs besides its queue: the jobs' dependencies, where to count and to report. */
 export interface RuntimeDeps extends JobDeps {
   metrics: JobMetrics;
+  errors: ErrorReporter;
 }
 
 export interface JobRuntime {
