@@ -2,6 +2,7 @@ import type { DestinationStream } from 'pino';
 import type { Env } from './config/env.js';
 import { type Database, type Db, openPglite, openPostgres } from './db/client.js';
 import { type AiProviders, createAiProviders } from './integrations/ai/index.js';
+import { createErrorReporter, type ErrorReporter } from './integrations/error-tracking/index.js';
 import { createMailer, type Mailer, type MailerOverrides } from './integrations/mailer/index.js';
 import {
   createTutorDataSource,
@@ -36,6 +37,8 @@ import { createMemoryEventStreams, createRedisEventStreams, type EventStreams } 
 export interface Deps {
   env: Env;
   log: Logger;
+  /** Unexpected errors go here besides the log: Sentry when SENTRY_DSN is set, else nowhere. */
+  errors: ErrorReporter;
   database: Database;
   db: Db;
   store: SharedStore;
@@ -134,6 +137,7 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
     throw error;
   }
 
+  const errors = await createErrorReporter({ env, log });
   const metrics = createMetrics(() => database.poolStats());
   const storeKind = store.kv.kind;
   metrics.storeUp.set({ store: storeKind }, store.availability.up ? 1 : 0);
@@ -177,6 +181,7 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
   const deps: Deps = {
     env,
     log,
+    errors,
     database,
     db: database.db,
     store,
@@ -234,8 +239,10 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
 async function repairAfterStoreOutage(deps: Deps): Promise<void> {
   const results = await Promise.allSettled([republishRevocations(deps), rebuildMissedRankings(deps)]);
   for (const result of results) {
-    if (result.status === 'rejected')
+    if (result.status === 'rejected') {
       deps.log.error({ err: result.reason }, 'repair after the store outage failed');
+      deps.errors.report(result.reason, { task: 'store-repair' });
+    }
   }
 }
 
@@ -259,10 +266,13 @@ function withOverrides(base: PolicyOverrides, overrides: PolicyOverrides = {}): 
   return merged;
 }
 
+/** How long shutdown waits for error reports still being sent. */
+const ERROR_REPORTS_FLUSH_MS = 2_000;
+
 /**
  * Closes what `createDeps` opened. Events already accepted are written first (new ones are refused with
  * 503 meanwhile), while the database is still open. A database handed in through overrides belongs to
- * the caller.
+ * the caller. Error reports go last, so that faults met while closing are sent too.
  */
 export async function closeDeps(deps: Deps, options: { keepDatabase?: boolean } = {}): Promise<void> {
   await Promise.all([deps.eventWriter.stop(), deps.mailer.stop(), deps.relay.stop(), deps.jobs.close()]);
@@ -275,4 +285,5 @@ export async function closeDeps(deps: Deps, options: { keepDatabase?: boolean } 
     if (result.status === 'rejected')
       deps.log.warn({ err: result.reason }, 'error while closing a dependency');
   }
+  await deps.errors.close(ERROR_REPORTS_FLUSH_MS);
 }

@@ -21,6 +21,7 @@ export function startJobs(deps: Deps, definitions: readonly AnyJob[] = JOBS): Pr
       rankingNamespace: deps.rankingNamespace,
       hub: deps.hub,
       log: deps.log,
+      errors: deps.errors,
       clock: deps.clock,
       mailer: deps.mailer,
       registry: deps.metrics.registry,

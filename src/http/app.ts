@@ -3,6 +3,7 @@ import { type Context, Hono } from 'hono';
 import type { Env } from '../config/env.js';
 import { loggableError } from '../db/errors.js';
 import { CONTENT_VERSION } from '../db/seed/content/index.js';
+import type { ErrorReporter } from '../integrations/error-tracking/index.js';
 import { createClientIpResolver } from '../lib/client-ip.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
@@ -42,7 +43,9 @@ export interface AppVariables {
 export type App = Hono<{ Variables: AppVariables }>;
 
 /** Everything the HTTP application needs: what its procedures and routes need, composed. */
-export type AppDeps = ProcedureDeps & PrivacyDeps & HealthDeps & { env: Env; log: Logger; metrics: Metrics };
+export type AppDeps = ProcedureDeps &
+  PrivacyDeps &
+  HealthDeps & { env: Env; log: Logger; errors: ErrorReporter; metrics: Metrics };
 
 /**
  * Builds the HTTP application: the routes, and around them the edge (edge/edge.ts) that every request
@@ -94,9 +97,10 @@ export function createApp(deps: AppDeps): App {
     createContext: (options, c) =>
       createContext(c, options.info.calls) as unknown as Promise<Record<string, unknown>>,
     onError({ error, path }) {
-      // Expected errors are the client's business; only faults are logged with their stack.
-      if (appCodeOf(error) === 'INTERNAL')
-        deps.log.error({ err: loggableError(error.cause ?? error), path }, 'procedure failed');
+      // Expected errors are the client's business; only faults are logged with their stack, and reported.
+      if (appCodeOf(error) !== 'INTERNAL') return;
+      deps.log.error({ err: loggableError(error.cause ?? error), path }, 'procedure failed');
+      deps.errors.report(error.cause ?? error, { procedure: path ?? 'unknown', transport: 'http' });
     },
     // tRPC leaves the content type off errors it raises before any procedure runs (batch too large,
     // unsupported content type); every error answer is JSON.
@@ -123,7 +127,7 @@ export function createApp(deps: AppDeps): App {
   });
 
   app.notFound(notFound);
-  app.onError(createErrorHandler(deps.log));
+  app.onError(createErrorHandler(deps.log, deps.errors));
 
   const routeLabel = createRouteLabels({
     routes: () => app.routes,
@@ -134,6 +138,7 @@ export function createApp(deps: AppDeps): App {
     routeLabel,
     traceParent: createTraceParentPolicy(deps.env.TRACE_TRUSTED_CALLERS ?? deps.env.TRUSTED_PROXIES),
     log: deps.log,
+    errors: deps.errors,
     metrics: deps.metrics,
     responseHeaders: createResponseHeaders({ hsts: deps.env.NODE_ENV === 'production' }),
     cors: createCorsPolicy({ origins: deps.env.CORS_ORIGINS, maxAgeSeconds: deps.env.CORS_MAX_AGE_SECONDS }),

@@ -1,6 +1,7 @@
 import type { ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { logDatabaseRefusal, loggableError, translateDatabaseError } from '../db/errors.js';
+import type { ErrorReporter } from '../integrations/error-tracking/index.js';
 import {
   AppError,
   CODE_BY_STATUS,
@@ -52,9 +53,12 @@ export function appErrorResponse(error: AppError): Response {
   );
 }
 
-/** Maps anything thrown by a plain HTTP route to the envelope; unexpected errors are logged with their stack. */
-export function createErrorHandler(log: Logger): ErrorHandler {
-  return function onError(thrown) {
+/**
+ * Maps anything thrown by a plain HTTP route to the envelope; unexpected errors are logged with their stack
+ * and reported (`errors`) with the route they came from.
+ */
+export function createErrorHandler(log: Logger, errors: ErrorReporter): ErrorHandler {
+  return function onError(thrown, c) {
     const error = translateDatabaseError(thrown);
     if (error instanceof AppError && error.code !== 'INTERNAL') {
       logDatabaseRefusal(log, error);
@@ -68,6 +72,7 @@ export function createErrorHandler(log: Logger): ErrorHandler {
       { err: loggableError(error) },
       error instanceof AppError ? 'internal error' : 'unhandled error',
     );
+    errors.report(error, { route: c.req.routePath });
     return errorResponse('INTERNAL', INTERNAL_MESSAGE);
   };
 }

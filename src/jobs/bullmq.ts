@@ -151,7 +151,7 @@ export async function startRedisRuntime<D extends AnyJob>(
         jobName: definition.name,
         jobId: job.id ?? '',
         payload: job.data,
-        error: error.message,
+        error,
         attempts: job.attemptsMade,
       });
       recordings.add(recording);

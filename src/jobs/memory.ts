@@ -85,7 +85,7 @@ export function startMemoryRuntime<D extends AnyJob>(
               jobName: definition.name,
               jobId: id,
               payload,
-              error: error instanceof Error ? error.message : String(error),
+              error,
               attempts: n,
             });
           onDone?.();

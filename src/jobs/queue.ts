@@ -1,4 +1,5 @@
 import { SpanKind } from '@opentelemetry/api';
+import type { ErrorReporter } from '../integrations/error-tracking/index.js';
 import { inSpan } from '../lib/telemetry/tracer.js';
 import type { AnyJob, JobDeps, JobPayloadOf } from './define.js';
 import type { JobMetrics } from './metrics.js';
@@ -25,9 +26,10 @@ export interface JobQueue<D extends AnyJob = AnyJob> {
   close(): Promise<void>;
 }
 
-/** What a runtime needs besides its queue: the jobs' dependencies and where to count. */
+/** What a runtime needs besides its queue: the jobs' dependencies, where to count and to report. */
 export interface RuntimeDeps extends JobDeps {
   metrics: JobMetrics;
+  errors: ErrorReporter;
 }
 
 export interface JobRuntime {

@@ -1,4 +1,5 @@
 import type { Registry } from 'prom-client';
+import type { ErrorReporter } from '../integrations/error-tracking/index.js';
 import type { RedisJobQueue } from './bullmq.js';
 import { startRedisRuntime } from './bullmq.js';
 import type { AnyJob, JobDeps } from './define.js';
@@ -13,7 +14,7 @@ import type { JobQueue, JobRuntime } from './queue.js';
  */
 export function startJobRuntime<D extends AnyJob>(
   definitions: readonly D[],
-  deps: JobDeps & { registry: Registry },
+  deps: JobDeps & { registry: Registry; errors: ErrorReporter },
   queue: JobQueue<D>,
 ): Promise<JobRuntime> {
   const runtimeDeps = {

@@ -9,6 +9,7 @@ import {
 } from '@opentelemetry/api';
 import type { ExecutionContext } from 'hono';
 import { loggableError } from '../../db/errors.js';
+import type { ErrorReporter } from '../../integrations/error-tracking/index.js';
 import { INTERNAL_MESSAGE } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Metrics } from '../../lib/metrics.js';
@@ -37,6 +38,8 @@ export interface DeadlineOptions {
 
 export interface EdgeOptions {
   log: Logger;
+  /** Unhandled errors are reported here besides the log. */
+  errors: ErrorReporter;
   metrics: Metrics;
   /** The headers every answer starts with (security headers and the correlation id). */
   responseHeaders: (requestId: string) => ResponseHeaders;
@@ -68,13 +71,14 @@ export interface EdgeOptions {
  * flag rather than an AbortSignal: creating one per request costs more than the rest of the edge.
  */
 export function createEdge(options: EdgeOptions): (route: FetchHandler) => FetchHandler {
-  const { log, metrics, responseHeaders, cors, recordRequest, routeLabel, traceParent } = options;
+  const { log, errors, metrics, responseHeaders, cors, recordRequest, routeLabel, traceParent } = options;
   const byPrefix = options.deadline.byPrefix ?? [];
   const deadlineOf = (path: string) =>
     byPrefix.find((route) => path.startsWith(route.prefix))?.ms ?? options.deadline.defaultMs;
 
-  const internalError = (error: unknown): Response => {
+  const internalError = (error: unknown, request: Request, path: string): Response => {
     log.error({ err: loggableError(error) }, 'unhandled error');
+    errors.report(error, { route: routeLabel(request.method, path) });
     return errorResponse('INTERNAL', INTERNAL_MESSAGE);
   };
 
@@ -93,7 +97,13 @@ export function createEdge(options: EdgeOptions): (route: FetchHandler) => Fetch
     return response;
   };
 
-  const withDeadline = (answer: Promise<Response>, ms: number, context: RequestContext) =>
+  const withDeadline = (
+    answer: Promise<Response>,
+    ms: number,
+    context: RequestContext,
+    request: Request,
+    path: string,
+  ) =>
     new Promise<Response>((resolve) => {
       const timer = setTimeout(() => {
         context.pastDeadline = true;
@@ -108,7 +118,7 @@ export function createEdge(options: EdgeOptions): (route: FetchHandler) => Fetch
         },
         (error: unknown) => {
           clearTimeout(timer);
-          resolve(internalError(error));
+          resolve(internalError(error, request, path));
         },
       );
     });
@@ -134,10 +144,10 @@ export function createEdge(options: EdgeOptions): (route: FetchHandler) => Fetch
       try {
         answer = route(request, env, executionCtx);
       } catch (error) {
-        answer = internalError(error);
+        answer = internalError(error, request, path);
       }
       if (!(answer instanceof Promise)) return finish(answer, request, context, started, path, span);
-      return withDeadline(answer, deadlineOf(path), context).then((response) =>
+      return withDeadline(answer, deadlineOf(path), context, request, path).then((response) =>
         finish(response, request, context, started, path, span),
       );
     };

@@ -1,4 +1,5 @@
 import type { Env } from '../../config/env.js';
+import type { ErrorReporter } from '../../integrations/error-tracking/index.js';
 import type { FetchFailure, TutorDataSource } from '../../integrations/tutor-data/index.js';
 import type { CacheDeps } from '../../lib/cache.js';
 import type { Metrics } from '../../lib/metrics.js';
@@ -20,8 +21,12 @@ import type {
   TutorDataError,
 } from './schema.js';
 
-/** What the tutorData module needs: the fetcher, the shared store as its cache, and the rate limits. */
+/**
+ * What the tutorData module needs: the fetcher, the shared store as its cache, the rate limits, and where
+ * faults its catch-alls turn into error values are reported.
+ */
 export interface TutorDataDeps extends CacheDeps {
+  errors: ErrorReporter;
   env: Pick<Env, 'TUTOR_DATA_CACHE_TTL_SECONDS' | 'TUTOR_DATA_CACHE_MAX_MB' | 'REQUEST_DEADLINE_MS'>;
   tutorDataSource: TutorDataSource;
   rateLimits: RateLimits;
@@ -64,6 +69,7 @@ export async function fetchTutorData(
     return lookup.result;
   } catch (error) {
     deps.log.error({ err: error }, 'tutor data fetch failed unexpectedly');
+    deps.errors.report(error, { procedure: 'tutorData.fetch' });
     return { success: false, error: { type: 'unknown_error', message: 'Unexpected error' }, data: null };
   }
 }
@@ -103,6 +109,7 @@ export async function fetchMultiple(
     };
   } catch (error) {
     deps.log.error({ err: error }, 'tutor data batch failed unexpectedly');
+    deps.errors.report(error, { procedure: 'tutorData.fetchMultiple' });
     return { success: false, error: { type: 'batch_error', message: 'Batch fetch failed' }, results: [] };
   }
 }

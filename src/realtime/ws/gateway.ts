@@ -6,6 +6,7 @@ import { applyWSSHandler, type CreateWSSContextFnOptions } from '@trpc/server/ad
 import { type WebSocket, WebSocketServer } from 'ws';
 import { loggableError } from '../../db/errors.js';
 import { requestIdOf } from '../../http/edge/request-id.js';
+import type { ErrorReporter } from '../../integrations/error-tracking/index.js';
 import { createUpgradeIpResolver } from '../../lib/client-ip.js';
 import type { SharedStore } from '../../lib/store/types.js';
 import { resolveAccessToken } from '../../modules/auth/caller.js';
@@ -23,7 +24,7 @@ export const WS_PATH = '/api/trpc';
 const REVOKED_MEMORY_MS = 60_000;
 
 /** What the gateway needs: what procedures need, and the Redis client when there is one. */
-export type RealtimeDeps = ProcedureDeps & { store: Pick<SharedStore, 'redis'> };
+export type RealtimeDeps = ProcedureDeps & { store: Pick<SharedStore, 'redis'>; errors: ErrorReporter };
 
 export interface WebSocketGateway {
   /** Open sockets on this instance. */
@@ -178,9 +179,14 @@ export async function attachWebSocketServer(options: {
         userAgent: connection?.userAgent ?? null,
       };
     },
-    onError({ error, path }) {
-      if (appCodeOf(error) === 'INTERNAL')
-        log.error({ err: loggableError(error.cause ?? error), path, transport: 'ws' }, 'procedure failed');
+    onError({ error, path, ctx }) {
+      if (appCodeOf(error) !== 'INTERNAL') return;
+      log.error({ err: loggableError(error.cause ?? error), path, transport: 'ws' }, 'procedure failed');
+      deps.errors.report(error.cause ?? error, {
+        procedure: path ?? 'unknown',
+        transport: 'ws',
+        ...(ctx && { requestId: ctx.requestId }),
+      });
     },
   });
 

@@ -1,5 +1,5 @@
-import { REDACTED_PATHS } from '../../lib/logger.js';
-import { REDACTED, redactPersonalData } from '../../lib/safety.js';
+import { REDACTED_PATHS } from './logger.js';
+import { REDACTED, redactPersonalData } from './safety.js';
 
 /** `access_token`, `Access-Token` and `accessToken` are one name. */
 const normaliseKey = (key: string) => key.toLowerCase().replace(/[-_\s]/g, '');
