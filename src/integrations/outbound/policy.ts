@@ -1,3 +1,4 @@
+import { SpanKind } from '@opentelemetry/api';
 import {
   bulkhead,
   CircuitState,
@@ -19,6 +20,7 @@ import {
 import { AppError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import type { OutboundMetrics } from '../../lib/metrics.js';
+import { inSpan } from '../../lib/telemetry/tracer.js';
 import { isNetworkError, UpstreamHttpError } from './errors.js';
 
 /** Seconds are what the wire speaks: every outbound call's whole budget is at most this. */
@@ -199,55 +201,67 @@ export function createOutboundPolicy(options: OutboundPolicyOptions): OutboundPo
       throw toAppError('circuit_open', undefined);
     },
 
-    async execute(operation, call, executeOptions = {}) {
-      const started = performance.now();
-      const deadlineAt = Date.now() + deadlineMs;
-      // A Retry-After longer than what is left of the deadline is not waited for: the call ends at once.
-      const retryPolicy = retry(
-        handleWhen(
-          (error) =>
-            isRetryable(error) &&
-            !(error instanceof UpstreamHttpError && (error.retryAfterMs ?? 0) > deadlineAt - Date.now()),
-        ),
+    execute(operation, call, executeOptions = {}) {
+      // One span for the whole call, retries and backoff included; each attempt's HTTP span (undici's
+      // instrumentation) hangs under it.
+      return inSpan(
+        `outbound ${provider} ${operation}`,
         {
-          maxAttempts: options.retries,
-          backoff: new RetryAfterAware(
-            new ExponentialBackoff({
-              initialDelay: options.backoff.initialDelayMs,
-              maxDelay: options.backoff.maxDelayMs,
-              generator: decorrelatedJitterGenerator,
-            }),
-          ),
+          kind: SpanKind.CLIENT,
+          attributes: { 'outbound.provider': provider, 'outbound.operation': operation },
+        },
+        async (span) => {
+          const started = performance.now();
+          const deadlineAt = Date.now() + deadlineMs;
+          // A Retry-After longer than what is left of the deadline is not waited for: the call ends at once.
+          const retryPolicy = retry(
+            handleWhen(
+              (error) =>
+                isRetryable(error) &&
+                !(error instanceof UpstreamHttpError && (error.retryAfterMs ?? 0) > deadlineAt - Date.now()),
+            ),
+            {
+              maxAttempts: options.retries,
+              backoff: new RetryAfterAware(
+                new ExponentialBackoff({
+                  initialDelay: options.backoff.initialDelayMs,
+                  maxDelay: options.backoff.maxDelayMs,
+                  generator: decorrelatedJitterGenerator,
+                }),
+              ),
+            },
+          );
+          retryPolicy.onRetry((event) => {
+            metrics.retries.inc({ provider });
+            const reason = 'error' in event ? describe(event.error) : 'result';
+            log.warn(
+              { provider, operation, attempt: event.attempt, delayMs: Math.round(event.delay), reason },
+              'outbound retry',
+            );
+          });
+          const deadline = timeout(deadlineMs, untilReturn);
+          let deadlinePassed = false;
+          deadline.onTimeout(() => {
+            deadlinePassed = true;
+          });
+
+          const policy = wrap(gate, deadline, retryPolicy, breaker, attemptTimeout);
+          let outcome: CallOutcome = 'success';
+          try {
+            return await policy.execute(({ signal }) => call(signal), executeOptions.signal);
+          } catch (error) {
+            outcome = classify(error, { deadlinePassed, cancelled: executeOptions.signal?.aborted === true });
+            if (outcome !== 'cancelled' && outcome !== 'circuit_open' && outcome !== 'overloaded') {
+              log.warn({ provider, operation, outcome, reason: describe(error) }, 'outbound call failed');
+            }
+            throw toAppError(outcome, error);
+          } finally {
+            metrics.calls.inc({ provider, operation, outcome });
+            metrics.duration.observe({ provider, operation }, (performance.now() - started) / 1000);
+            span?.setAttribute('outbound.outcome', outcome);
+          }
         },
       );
-      retryPolicy.onRetry((event) => {
-        metrics.retries.inc({ provider });
-        const reason = 'error' in event ? describe(event.error) : 'result';
-        log.warn(
-          { provider, operation, attempt: event.attempt, delayMs: Math.round(event.delay), reason },
-          'outbound retry',
-        );
-      });
-      const deadline = timeout(deadlineMs, untilReturn);
-      let deadlinePassed = false;
-      deadline.onTimeout(() => {
-        deadlinePassed = true;
-      });
-
-      const policy = wrap(gate, deadline, retryPolicy, breaker, attemptTimeout);
-      let outcome: CallOutcome = 'success';
-      try {
-        return await policy.execute(({ signal }) => call(signal), executeOptions.signal);
-      } catch (error) {
-        outcome = classify(error, { deadlinePassed, cancelled: executeOptions.signal?.aborted === true });
-        if (outcome !== 'cancelled' && outcome !== 'circuit_open' && outcome !== 'overloaded') {
-          log.warn({ provider, operation, outcome, reason: describe(error) }, 'outbound call failed');
-        }
-        throw toAppError(outcome, error);
-      } finally {
-        metrics.calls.inc({ provider, operation, outcome });
-        metrics.duration.observe({ provider, operation }, (performance.now() - started) / 1000);
-      }
     },
   };
 }
