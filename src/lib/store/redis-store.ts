@@ -58,6 +58,9 @@ export class RedisKeyValueStore implements KeyValueStore {
 }
 
 /** Redis pub/sub. Subscriptions need a connection of their own, opened on first use. */
+/** How long a SUBSCRIBE may take, the subscriber connection's connecting included. */
+const SUBSCRIBE_TIMEOUT_MS = 10_000;
+
 export class RedisPubSub implements PubSub {
   #subscriber: Redis | undefined;
   readonly #handlers = new Map<string, Set<MessageHandler>>();
@@ -100,7 +103,13 @@ export class RedisPubSub implements PubSub {
   #connection(): Redis {
     if (!this.#subscriber) {
       // Subscriptions are long-lived: queue them while connecting, and ioredis re-subscribes on reconnect.
-      const subscriber = this.publisher.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+      // The store's 1 s command timeout would count this connection's own connecting, which on a busy
+      // machine takes longer; a SUBSCRIBE is sent only while the store answers (see subscribe).
+      const subscriber = this.publisher.duplicate({
+        enableOfflineQueue: true,
+        maxRetriesPerRequest: null,
+        commandTimeout: SUBSCRIBE_TIMEOUT_MS,
+      });
       subscriber.on('message', (channel: string, message: string) => {
         for (const handler of this.#handlers.get(channel) ?? []) {
           try {
