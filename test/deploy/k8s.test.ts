@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseEnv } from '../../src/config/env.js';
@@ -324,6 +325,20 @@ describe('the kustomize subset', () => {
       ],
       rules: [{ host: 'b' }],
     });
+  });
+
+  it('refuses what it does not implement instead of ignoring it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kustomize-'));
+    mkdirSync(join(dir, 'namePrefix'));
+    writeFileSync(join(dir, 'namePrefix/kustomization.yaml'), 'namePrefix: x-\nresources: []\n');
+    expect(() => kustomizeBuild(join(dir, 'namePrefix'))).toThrow(/field namePrefix is not supported/);
+    mkdirSync(join(dir, 'two'));
+    writeFileSync(join(dir, 'two/kustomization.yaml'), 'resources: []\npatches:\n  - path: p.yaml\n');
+    writeFileSync(
+      join(dir, 'two/p.yaml'),
+      'kind: A\nmetadata: { name: a }\n---\nkind: B\nmetadata: { name: b }\n',
+    );
+    expect(() => kustomizeBuild(join(dir, 'two'))).toThrow(/exactly one patch/);
   });
 
   it('adds commonLabels to selectors and pod templates, and sets namespace and image', () => {

@@ -4,7 +4,7 @@ import { parseAllDocuments } from 'yaml';
 
 /**
  * The part of kustomize that deploy/k8s uses, so the overlays can be checked without the binary:
- * `resources` (files and directories), `patches` (strategic merge, target taken from the patch),
+ * `resources` (files and directories), `patches` (strategic merge, one per file, target taken from the patch),
  * `namespace`, `commonLabels` and `images`, applied in kustomize's order (patches, namespace, labels,
  * images). Any other kustomization field throws, so a manifest cannot start relying on a feature this
  * helper would silently ignore.
@@ -84,7 +84,10 @@ export function kustomizeBuild(dir: string): Manifest[] {
     if (typeof path !== 'string' || Object.keys(rest).length > 0) {
       throw new Error(`${dir}: only patches with a path (strategic merge, no target) are supported`);
     }
-    for (const patch of readManifests(resolve(dir, path))) {
+    // kustomize's `patches` reads one patch per path (several need patchesStrategicMerge).
+    const patches = readManifests(resolve(dir, path));
+    if (patches.length !== 1) throw new Error(`${dir}/${path}: a patch file holds exactly one patch`);
+    for (const patch of patches) {
       const index = manifests.findIndex(
         (manifest) =>
           manifest.apiVersion === patch.apiVersion &&
