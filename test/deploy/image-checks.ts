@@ -138,8 +138,6 @@ function devDependencyProblems(file: Dockerfile, project: Project): string[] {
       );
     }
   }
-  if (Object.keys(project.packageJson.devDependencies).length === 0)
-    problems.push('package.json lost its devDependencies');
   return problems;
 }
 
