@@ -17,7 +17,7 @@ import {
 
 export interface Project {
   root: string;
-  packageJson: { scripts: Record<string, string>; devDependencies: Record<string, string> };
+  packageJson: { scripts: Record<string, string>; devDependencies?: Record<string, string> };
   /** tsconfig.build.json's outDir and rootDir (resolved through `extends`). */
   build: { outDir: string; rootDir: string; include: string[] };
   roles: readonly string[];
@@ -48,6 +48,12 @@ export function dockerfileProblems(text: string, project: Project): string[] {
   const env = Object.assign({}, ...all('ENV').map(envAssignments)) as Record<string, string>;
   if (env.NODE_ENV !== 'production') problems.push('NODE_ENV is not production in the final stage');
   if (all('EXPOSE').length === 0) problems.push('the final stage exposes no port');
+  const unknownRoles = (env.ROLES ?? '')
+    .split(',')
+    .map((role) => role.trim())
+    .filter((role) => role && !project.roles.includes(role));
+  if (unknownRoles.length > 0)
+    problems.push(`the image's ROLES names ${unknownRoles.join(', ')}, not a role`);
 
   const health = all('HEALTHCHECK').at(-1);
   const healthCommand = health && healthcheckOf(health);
@@ -62,7 +68,7 @@ export function dockerfileProblems(text: string, project: Project): string[] {
   }
   if (all('ENTRYPOINT').length > 0) problems.push('an ENTRYPOINT would wrap CMD and compose commands');
 
-  problems.push(...devDependencyProblems(file, project));
+  problems.push(...devDependencyProblems(file));
   problems.push(...shippedFileProblems(file, project));
   return problems;
 }
@@ -109,7 +115,7 @@ function builtFileProblems(what: string, file: string, project: Project): string
 }
 
 /** node_modules in the final stage come from an --omit=dev install, here or in the stage copied from. */
-function devDependencyProblems(file: Dockerfile, project: Project): string[] {
+function devDependencyProblems(file: Dockerfile): string[] {
   const problems: string[] = [];
   const final = file.stages.at(-1)!;
   const installs = (instructions: Instruction[]) =>

@@ -69,6 +69,7 @@ describe('Dockerfile', () => {
       'HEALTHCHECK runs curl',
     ],
     ['not production', (t: string) => broken(t, 'NODE_ENV=production', 'NODE_ENV=development'), 'NODE_ENV'],
+    ['an unknown role', (t: string) => broken(t, 'ROLES=api,realtime,worker', 'ROLES=api,web'), 'names web'],
     [
       'npm start rebuilds',
       (t: string) => broken(t, /^CMD .*$/m, 'CMD ["npm", "start"]'),
