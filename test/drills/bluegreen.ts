@@ -311,7 +311,7 @@ function blankTimes() {
 }
 
 /**
- * Reads (the lesson list, the leaderboard, liveness) and idempotent writes (`lessons.submit` with a fresh
+ * Reads (the lesson list, the learner's progress, liveness) and idempotent writes (`lessons.submit` with a fresh
  * `idempotencyKey` each) through haproxy at a steady rate, each connection a learner of its own; every
  * answer and socket error is counted against the phase it happened in.
  */
@@ -334,21 +334,20 @@ function startLoad(url: string, tokens: string[], lessonId: string) {
     if (status === 429) limited++;
     else if (status < 200 || status >= 300) counts['non-2xx']++;
   };
-  let clients = 0;
-  const common = {
+  // One autocannon run per learner (one connection, its own token and address): a run's headers are
+  // the only ones its requests carry, whatever the request sequence.
+  const common = (learner: number) => ({
     url,
     duration: 3_600,
     timeout: 20,
-    setupClient: (client: autocannon.Client) => {
-      const learner = clients++;
-      // Each connection a learner on an address of its own: public procedures spend the IP's budget.
-      client.setHeaders({
-        'x-forwarded-for': `198.18.10.${learner % 250}`,
-        authorization: `Bearer ${tokens[learner % tokens.length]}`,
-        'content-type': 'application/json',
-      });
+    connections: 1,
+    headers: {
+      // An address of its own: public procedures spend the caller's IP budget.
+      'x-forwarded-for': `198.18.10.${learner % 250}`,
+      authorization: `Bearer ${tokens[learner % tokens.length]}`,
+      'content-type': 'application/json',
     },
-  };
+  });
   const run = (options: autocannon.Options) => {
     let instance: autocannon.Instance | undefined;
     const done = new Promise<autocannon.Result>((resolve, reject) => {
@@ -359,46 +358,40 @@ function startLoad(url: string, tokens: string[], lessonId: string) {
     });
     return { instance: instance!, done };
   };
-  const reads = run({
-    ...common,
-    connections: READ_CONNECTIONS,
-    connectionRate: READ_RATE,
-    requests: [
-      { method: 'GET', path: query('lessons.getAll', { language: 'es' }), onResponse: tally },
-      {
-        method: 'GET',
-        path: query('leaderboard.get', { filter: 'weekly', sortBy: 'xp', limit: 20 }),
-        onResponse: tally,
-      },
-      { method: 'GET', path: '/api/health/live', onResponse: tally },
-    ],
-  });
-  const writes = run({
-    ...common,
-    connections: WRITE_CONNECTIONS,
-    connectionRate: WRITE_RATE,
-    requests: [
-      {
-        method: 'POST',
-        path: '/api/trpc/lessons.submit',
-        setupRequest: (request) => ({
-          ...request,
-          body: JSON.stringify({
-            json: {
-              lessonId,
-              answers: [{ id: 'q1', correct: true }],
-              timeSpent: 30,
-              idempotencyKey: randomUUID(),
-            },
-          }),
+  const readRequests: autocannon.Request[] = [
+    { method: 'GET', path: query('lessons.getAll', { language: 'es' }), onResponse: tally },
+    { method: 'GET', path: query('lessons.getUserProgress', { language: 'es' }), onResponse: tally },
+    { method: 'GET', path: '/api/health/live', onResponse: tally },
+  ];
+  const writeRequests: autocannon.Request[] = [
+    {
+      method: 'POST',
+      path: '/api/trpc/lessons.submit',
+      setupRequest: (request) => ({
+        ...request,
+        body: JSON.stringify({
+          json: {
+            lessonId,
+            answers: [{ id: 'q1', correct: true }],
+            timeSpent: 30,
+            idempotencyKey: randomUUID(),
+          },
         }),
-        onResponse: (status) => {
-          tally(status);
-          if (status >= 200 && status < 300) writes2xx++;
-        },
+      }),
+      onResponse: (status) => {
+        tally(status);
+        if (status >= 200 && status < 300) writes2xx++;
       },
-    ],
-  });
+    },
+  ];
+  const runs = [
+    ...Array.from({ length: READ_CONNECTIONS }, (_, learner) =>
+      run({ ...common(learner), connectionRate: READ_RATE, requests: readRequests }),
+    ),
+    ...Array.from({ length: WRITE_CONNECTIONS }, (_, index) =>
+      run({ ...common(READ_CONNECTIONS + index), connectionRate: WRITE_RATE, requests: writeRequests }),
+    ),
+  ];
   return {
     phase(name: string) {
       current = name;
@@ -407,9 +400,8 @@ function startLoad(url: string, tokens: string[], lessonId: string) {
       return { ...(byPhase.get(name) ?? { requests: 0, 'non-2xx': 0, 'socket errors': 0 }) };
     },
     async stop() {
-      reads.instance.stop();
-      writes.instance.stop();
-      const results = await Promise.all([reads.done, writes.done]);
+      for (const { instance } of runs) instance.stop();
+      const results = await Promise.all(runs.map(({ done }) => done));
       return {
         requests: results.reduce((sum, result) => sum + result.requests.total, 0),
         errors: results.reduce((sum, result) => sum + result.errors + result.timeouts, 0),
