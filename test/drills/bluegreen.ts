@@ -244,10 +244,12 @@ async function deploy(
   }
   started = Date.now();
   await lb.command(`set server ${BACKEND}/${slot} addr 127.0.0.1 port ${target}`);
-  await lb.command(`set weight ${BACKEND}/${slot} 100`);
+  // Weight 0 until haproxy's checks see it up, so that every answer it gives is watched.
+  await lb.command(`set weight ${BACKEND}/${slot} 0`);
   await lb.command(`set server ${BACKEND}/${slot} state ready`);
   await waitFor(`haproxy to see ${slot} up`, async () => (await lb.stats())[slot]?.status === 'UP', 10_000);
   const before = (await lb.stats())[slot]!;
+  await lb.command(`set weight ${BACKEND}/${slot} 100`);
   await lb.command(`set weight ${BACKEND}/${live} 1`);
   times['switch s'] = seconds(started);
 
