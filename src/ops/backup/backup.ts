@@ -86,6 +86,8 @@ async function dumpPostgres(url: string, file: string): Promise<{ tool: string; 
   const pool = new pg.Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 10_000 });
   let head: MigrationHead;
   try {
+    // Connect first: a refused connection is then reported as itself, not as a failed query.
+    (await pool.connect()).release();
     head = await readMigrationHead(drizzlePg(pool) as unknown as Db);
   } finally {
     await pool.end();

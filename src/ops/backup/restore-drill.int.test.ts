@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -16,6 +17,7 @@ import { type Database, openPglite, openPostgres } from '../../db/client.js';
 import { countPendingMigrations, runMigrations } from '../../db/migrate.js';
 import { seedIfNeeded } from '../../db/seed/seed.js';
 import { createLogger } from '../../lib/logger.js';
+import { projectRoot } from '../../lib/project-root.js';
 import { recordActivity } from '../../modules/gamification/service.js';
 import { createBackup, restoreBackup, type TableFingerprint, tableFingerprints } from './index.js';
 import { type BackupManifest, backupPaths } from './manifest.js';
@@ -189,6 +191,12 @@ describe('restore drill, embedded PGlite', () => {
     expect(existsSync(path.join(work, 'x1')) || existsSync(path.join(work, 'x2'))).toBe(false);
   });
 
+  it('refuses a URL as the target of an embedded backup', async () => {
+    await expect(restoreBackup({ file: dumpPath, to: 'postgres://127.0.0.1:1/x' })).rejects.toThrow(
+      /--to-data-dir/,
+    );
+  });
+
   it('refuses a data dir that is not empty, leaving it as it was', async () => {
     const target = path.join(work, 'occupied');
     await mkdir(target);
@@ -217,6 +225,61 @@ describe('restore drill, embedded PGlite', () => {
     const second = await createBackup({ ...env, BACKUP_KEEP_COUNT: 1 }, new Date(Date.now() + 2_000));
     expect(second.removed).toEqual([fresh.dumpPath]);
     expect(existsSync(second.dumpPath) && existsSync(second.manifestPath)).toBe(true);
+  }, 60_000);
+});
+
+describe('npm run backup and npm run restore as programs', () => {
+  const run = (script: string, args: string[], env: Record<string, string>) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      cwd: projectRoot,
+      env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', BACKUP_DIR: path.join(work, 'cli-backups'), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+      child.once('close', (code) => resolve({ code, stdout, stderr })),
+    );
+  };
+
+  it('backs up, printing the dump path last and never the password', async () => {
+    const runUrl = inject('databaseUrl');
+    let env: Record<string, string>;
+    if (runUrl) {
+      const url = new URL(runUrl);
+      url.password = 'drill-password-never-printed';
+      env = { DATABASE_URL: url.toString() };
+    } else {
+      const dataDir = path.join(work, 'cli-source');
+      const database = await openPglite(dataDir);
+      await runMigrations(database.db, log);
+      await database.close();
+      env = { DATA_DIR: dataDir };
+    }
+    const result = await run('src/cli/backup.ts', [], env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const last = result.stdout.trim().split('\n').at(-1) ?? '';
+    expect(existsSync(last) && existsSync(backupPaths(last).manifestPath)).toBe(true);
+    expect(result.stdout).not.toContain('drill-password-never-printed');
+  }, 60_000);
+
+  it('fail with one line naming no URL nor password, and exit 1', async () => {
+    const failed = await run('src/cli/backup.ts', [], {
+      DATABASE_URL: 'postgres://app:drill-password-never-printed@127.0.0.1:1/linguamate',
+    });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/^failed: .+\n$/);
+    expect(failed.stderr).not.toContain('drill-password-never-printed');
+    const usage = await run('src/cli/restore.ts', ['only-a-file.dump'], {});
+    expect(usage.code).toBe(1);
+    expect(usage.stderr).toMatch(/^failed: usage: npm run restore -- <backup file> --to/);
   }, 60_000);
 });
 
@@ -303,6 +366,12 @@ describe.runIf(usingPostgres())('restore drill, PostgreSQL', () => {
     } finally {
       await database.close();
     }
+  });
+
+  it('refuses a directory as the target of a PostgreSQL backup', async () => {
+    await expect(restoreBackup({ file: dumpPath, to: path.join(work, 'a-dir') })).rejects.toThrow(
+      /--to postgres:/,
+    );
   });
 
   it('refuses a database that already has a table, in any schema, leaving it as it was', async () => {
