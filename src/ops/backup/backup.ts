@@ -40,7 +40,8 @@ const FILE_PREFIX = 'linguamate-';
  * Backs up the configured database into BACKUP_DIR: `pg_dump --format=custom` of DATABASE_URL, or, in
  * embedded mode, PGlite's data dir as a gzipped tarball. Writes the dump's SHA-256 and what it holds in
  * `<dump>.manifest.json` (written last: a dump without a manifest is an unfinished backup), then applies
- * retention. Embedded mode opens DATA_DIR itself: PGlite is single-process, so the server must be stopped.
+ * retention. Embedded mode opens DATA_DIR itself: PGlite is single-process, so the server must be stopped
+ * (refused while its postmaster.pid says the data dir is open).
  * Throws when the database has no migrations applied or a tool fails.
  */
 export async function createBackup(env: BackupEnv, now = new Date()): Promise<BackupResult> {
@@ -101,6 +102,13 @@ async function dumpPglite(dataDir: string, file: string): Promise<{ tool: string
   const directory = path.resolve(dataDir, 'pglite');
   if (!existsSync(path.join(directory, 'PG_VERSION'))) {
     throw new Error(`no embedded database in ${directory} (DATA_DIR): nothing to back up`);
+  }
+  // PGlite holds postmaster.pid while open and removes it on close: a second process on the same data
+  // dir would corrupt it, so a backup never opens one that another process (the server) has open.
+  if (existsSync(path.join(directory, 'postmaster.pid'))) {
+    throw new Error(
+      `the embedded database in ${directory} is open (postmaster.pid): stop the server first; if none runs, it was not closed cleanly: start and stop it once`,
+    );
   }
   const client = await PGlite.create(directory);
   try {

@@ -205,7 +205,7 @@ describe('restore drill, embedded PGlite', () => {
     expect(existsSync(path.join(target, 'pglite'))).toBe(false);
   });
 
-  it('keeps the newest BACKUP_KEEP_COUNT backups and none older than BACKUP_KEEP_DAYS', async () => {
+  it('refuses a data dir a server has open; keeps the newest BACKUP_KEEP_COUNT backups, none older than BACKUP_KEEP_DAYS', async () => {
     const copy = await copyBackup(dumpPath);
     const directory = path.dirname(copy);
     // An old backup (the copy, re-dated) and a fresh one beside it: with 30 days, the old one goes.
@@ -216,8 +216,10 @@ describe('restore drill, embedded PGlite', () => {
     await rm(path.join(work, 'embedded-retention'), { recursive: true, force: true });
     const database = await openPglite(path.join(work, 'embedded-retention'));
     await runMigrations(database.db, log);
-    await database.close();
     const env = envFor({ DATA_DIR: path.join(work, 'embedded-retention'), BACKUP_DIR: directory });
+    // Open in this process, as a running server would hold it: refused, nothing written.
+    await expect(createBackup(env)).rejects.toThrow(/is open \(postmaster.pid\): stop the server first/);
+    await database.close();
     const fresh = await createBackup(env);
     expect(fresh.removed).toEqual([copy]);
     expect(existsSync(copy)).toBe(false);
