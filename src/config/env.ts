@@ -183,6 +183,11 @@ const envSchema = z.object({
   DATABASE_STATEMENT_TIMEOUT_MS: positiveInt.default(15_000),
   DATABASE_CONNECT_RETRIES: z.coerce.number().int().min(0).max(30).default(8),
   DATA_DIR: z.string().min(1).default('./data'),
+  /** Where `npm run backup` writes dumps and their manifests. */
+  BACKUP_DIR: z.string().min(1).default('./backups'),
+  /** Backups kept: the newest this many, and none older than BACKUP_KEEP_DAYS (the newest always stays). */
+  BACKUP_KEEP_COUNT: z.coerce.number().int().min(1).max(10_000).default(14),
+  BACKUP_KEEP_DAYS: z.coerce.number().int().min(1).max(3_650).default(30),
   MIGRATE_ON_START: booleanFlag.default(true),
   SEED_ON_START: booleanFlag.default(true),
 
