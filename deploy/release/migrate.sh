@@ -8,7 +8,8 @@ set -euo pipefail
 : "${IMAGE:?IMAGE (the image reference, by digest) is required}"
 export IMAGE
 export NAMESPACE="${NAMESPACE:-linguamate}"
-export ENV_SECRET="${ENV_SECRET:-linguamate-api-env}"
+# The Secret the Kubernetes manifests read (deploy/k8s, "Kubernetes" in the README).
+export ENV_SECRET="${ENV_SECRET:-linguamate-secrets}"
 export JOB_NAME="linguamate-migrate-${GITHUB_RUN_ID:-manual}-${GITHUB_RUN_ATTEMPT:-$(date +%s)}"
 timeout="${MIGRATE_TIMEOUT:-600s}"
 
