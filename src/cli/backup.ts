@@ -1,5 +1,5 @@
 import type { Env } from '../config/env.js';
-import { createBackup } from '../ops/backup/index.js';
+import { createBackup } from '../db/backup/index.js';
 import { runAsCli } from './run-cli.js';
 
 /**

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { restoreBackup } from '../ops/backup/index.js';
+import { restoreBackup } from '../db/backup/index.js';
 import { runAsCli } from './run-cli.js';
 
 const USAGE =

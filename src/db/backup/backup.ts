@@ -6,8 +6,8 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import type { Env } from '../../config/env.js';
-import type { Db } from '../../db/client.js';
 import { APP_VERSION, releaseOf } from '../../lib/app-version.js';
+import type { Db } from '../client.js';
 import {
   type BackupManifest,
   MANIFEST_FORMAT,

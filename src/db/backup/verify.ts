@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { type Db, queryRows } from '../../db/client.js';
+import { type Db, queryRows } from '../client.js';
 
 /** One table's row count and a hash of its content, for comparing a database before and after restore. */
 export interface TableFingerprint {

@@ -5,7 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
-import type { Db } from '../../db/client.js';
+import type { Db } from '../client.js';
 import { type BackupManifest, backupPaths, knownMigration, readManifest, sha256File } from './manifest.js';
 import { describeTarget, libpqEnv, runTool } from './tools.js';
 import { countUserRelations, type TableFingerprint, tableFingerprints } from './verify.js';

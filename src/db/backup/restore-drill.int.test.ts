@@ -13,12 +13,12 @@ import { trpcCall } from '../../../test/trpc-call.js';
 import { backupDatabase } from '../../cli/backup.js';
 import { restoreFromArgs } from '../../cli/restore.js';
 import { parseEnv } from '../../config/env.js';
-import { type Database, openPglite, openPostgres } from '../../db/client.js';
-import { countPendingMigrations, runMigrations } from '../../db/migrate.js';
-import { seedIfNeeded } from '../../db/seed/seed.js';
 import { createLogger } from '../../lib/logger.js';
 import { projectRoot } from '../../lib/project-root.js';
 import { recordActivity } from '../../modules/gamification/service.js';
+import { type Database, openPglite, openPostgres } from '../client.js';
+import { countPendingMigrations, runMigrations } from '../migrate.js';
+import { seedIfNeeded } from '../seed/seed.js';
 import { createBackup, restoreBackup, type TableFingerprint, tableFingerprints } from './index.js';
 import { type BackupManifest, backupPaths } from './manifest.js';
 

@@ -4,8 +4,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
-import { type Db, queryRows } from '../../db/client.js';
-import { MIGRATIONS_FOLDER } from '../../db/migrate.js';
+import { type Db, queryRows } from '../client.js';
+import { MIGRATIONS_FOLDER } from '../migrate.js';
 
 export const MANIFEST_FORMAT = 1;
 export const MANIFEST_SUFFIX = '.manifest.json';
