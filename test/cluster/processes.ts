@@ -3,6 +3,7 @@ import { closeSync, mkdtempSync, openSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 
@@ -81,4 +82,32 @@ export class Member {
     this.#child?.kill(signal);
     return this.#exited;
   }
+}
+
+/** Runs one statement on a maintenance database: creating or dropping a run's own database. */
+export async function runAdminStatement(adminUrl: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Ends a run of a script with members: on failures, each member's last stderr lines, the failures and
+ * where every member's output is, then exit 1; otherwise "passed".
+ */
+export function finishRun(log: (line: string) => void, members: Member[], failures: string[]): void {
+  if (failures.length > 0) {
+    for (const member of members) {
+      if (member.stderr.length > 0)
+        log(`last lines of ${member.name}:\n  ${member.stderr.slice(-10).join('\n  ')}`);
+    }
+    log(`FAILED:\n- ${failures.join('\n- ')}`);
+    log(`every member's output: ${logDir}`);
+    process.exit(1);
+  }
+  log('passed');
 }

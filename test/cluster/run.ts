@@ -2,7 +2,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { withDatabase } from '../global-setup.js';
 import { startHaproxy } from './haproxy.js';
-import { freePort, logDir, Member, waitFor } from './processes.js';
+import { finishRun, freePort, Member, runAdminStatement, waitFor } from './processes.js';
 import { startRedis } from './redis.js';
 import { followEachOther, type Learner, subscribe } from './subscribers.js';
 
@@ -17,6 +17,7 @@ import { followEachOther, type Learner, subscribe } from './subscribers.js';
  * at the end. Exits 1 otherwise, printing why.
  */
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const admin = (statement: string) => runAdminStatement(adminUrl, statement);
 const seconds = Number(process.env.CLUSTER_SECONDS ?? 60);
 const connections = Number(process.env.CLUSTER_CONNECTIONS ?? 300);
 const API_INSTANCES = 3;
@@ -197,16 +198,7 @@ try {
   await admin(`drop database if exists ${databaseName} with (force)`).catch(() => undefined);
 }
 
-if (failures.length > 0) {
-  for (const member of members) {
-    if (member.stderr.length > 0)
-      log(`last lines of ${member.name}:\n  ${member.stderr.slice(-10).join('\n  ')}`);
-  }
-  log(`FAILED:\n- ${failures.join('\n- ')}`);
-  log(`every member's output: ${logDir}`);
-  process.exit(1);
-}
-log('passed');
+finishRun(log, members, failures);
 
 async function startMember(member: Member): Promise<void> {
   member.start();
@@ -223,16 +215,6 @@ async function startWorkerMember(member: Member): Promise<void> {
 
 async function isReady(url: string): Promise<boolean> {
   return (await fetch(`${url}/api/health/ready`).catch(() => null))?.status === 200;
-}
-
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
 }
 
 /** Every event raised for these users but chat messages, by user: what the outbox holds. */

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
-import pg from 'pg';
-import { freePort, logDir, Member, waitFor } from '../cluster/processes.js';
+import { finishRun, freePort, Member, runAdminStatement, waitFor } from '../cluster/processes.js';
 import { startRedis } from '../cluster/redis.js';
 import { withDatabase } from '../global-setup.js';
 import { startFaultProxy } from './fault-proxy.js';
@@ -25,6 +24,7 @@ import { BACKEND, type BlueGreenHaproxy, startBlueGreenHaproxy } from './haproxy
  * bad ones rolled back. Exits 1 otherwise, printing each member's last log lines.
  */
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const admin = (statement: string) => runAdminStatement(adminUrl, statement);
 const USERS = 24;
 const READ_CONNECTIONS = 16;
 const WRITE_CONNECTIONS = 8;
@@ -171,16 +171,7 @@ try {
   await admin(`drop database if exists ${databaseName} with (force)`).catch(() => undefined);
 }
 
-if (failures.length > 0) {
-  for (const member of members) {
-    if (member.stderr.length > 0)
-      log(`last lines of ${member.name}:\n  ${member.stderr.slice(-10).join('\n  ')}`);
-  }
-  log(`FAILED:\n- ${failures.join('\n- ')}`);
-  log(`every member's output: ${logDir}`);
-  process.exit(1);
-}
-log('passed');
+finishRun(log, members, failures);
 
 /**
  * The controller: starts `candidate`, smoke-probes it, points haproxy's `slot` at it and gives it the
@@ -424,16 +415,6 @@ function sleep(ms: number) {
 
 function query(path: string, input: unknown): string {
   return `/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
-}
-
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
 }
 
 /** Signs learners up on the given instance, each from an address of its own; their access tokens. */

@@ -2,8 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { freePort, root, waitFor } from '../cluster/processes.js';
+import { freePort, root, runAdminStatement, waitFor } from '../cluster/processes.js';
 import { withDatabase } from '../global-setup.js';
 
 /**
@@ -19,6 +18,7 @@ import { withDatabase } from '../global-setup.js';
  * when there is no git history to find a previous release in (a shallow clone, an archive).
  */
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const admin = (statement: string) => runAdminStatement(adminUrl, statement);
 const log = (line: string) =>
   process.stdout.write(`[rollback ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const git = (...args: string[]) =>
@@ -186,14 +186,4 @@ function findPreviousRelease(): { ref: string; why: string } | null {
     return null;
   }
   return { ref: parent, why: `the parent of ${added.slice(0, 10)}, which added the newest migration` };
-}
-
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
 }
