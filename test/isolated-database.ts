@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { type Database, openPglite, openPostgres } from '../src/db/client.js';
 import { runMigrations } from '../src/db/migrate.js';
 import { seedIfNeeded } from '../src/db/seed/seed.js';
 import { createLogger } from '../src/lib/logger.js';
+import { runAdminStatement } from './admin-database.js';
 import { withDatabase } from './global-setup.js';
 
 /**
@@ -22,15 +22,7 @@ export async function isolatedDatabase(): Promise<{ database: Database; drop(): 
     return { database, drop: () => database.close() };
   }
   const name = `linguamate_isolated_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
+  const admin = (statement: string) => runAdminStatement(adminUrl, statement);
   await admin(`create database ${name}`);
   const database = await openPostgres({
     url: withDatabase(adminUrl, name),

@@ -1,23 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 
-/** A free TCP port on loopback. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { runAdminStatement } from '../admin-database.js';
+export { freePort } from '../free-port.js';
 
 export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
@@ -81,17 +70,6 @@ export class Member {
   async signal(signal: NodeJS.Signals): Promise<number | null> {
     this.#child?.kill(signal);
     return this.#exited;
-  }
-}
-
-/** Runs one statement on a maintenance database: creating or dropping a run's own database. */
-export async function runAdminStatement(adminUrl: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
   }
 }
 

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runAdminStatement } from '../../../test/admin-database.js';
 import { createUser } from '../../../test/factories.js';
 import { withDatabase } from '../../../test/global-setup.js';
 import { createTestApp, usingPostgres } from '../../../test/harness.js';
@@ -288,15 +289,7 @@ describe('npm run backup and npm run restore as programs', () => {
 describe.runIf(usingPostgres())('restore drill, PostgreSQL', () => {
   const adminUrl = () => inject('adminDatabaseUrl') as string;
   const created: string[] = [];
-  async function admin(statement: string): Promise<void> {
-    const client = new pg.Client({ connectionString: adminUrl() });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  }
+  const admin = (statement: string) => runAdminStatement(adminUrl(), statement);
   async function newDatabase(): Promise<string> {
     const name = `linguamate_drill_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
     await admin(`create database ${name}`);
