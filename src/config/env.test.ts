@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../lib/project-root.js';
-import { ConfigError, ENV_KEYS, parseEnv } from './env.js';
+import { ConfigError, childProcessEnv, ENV_KEYS, parseEnv } from './env.js';
 
 const production = {
   NODE_ENV: 'production',
@@ -193,5 +193,21 @@ describe('.env.example', () => {
     const text = readFileSync(path.join(projectRoot, '.env.example'), 'utf8');
     const documented = [...text.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1]);
     expect(documented.sort()).toEqual([...ENV_KEYS].sort());
+  });
+});
+
+describe('childProcessEnv', () => {
+  it('gives a helper program PATH and what it is asked to, none of the service’s variables', () => {
+    const before = { ...process.env };
+    process.env.JWT_SECRET = 'child-env-secret-0123456789';
+    process.env.DATABASE_URL = 'postgres://u:child-env-password@db/x';
+    try {
+      const env = childProcessEnv({ PGHOST: 'db' });
+      expect(env.PATH).toBe(process.env.PATH);
+      expect(env.PGHOST).toBe('db');
+      for (const key of ENV_KEYS) expect(env).not.toHaveProperty(key);
+    } finally {
+      process.env = before;
+    }
   });
 });

@@ -351,6 +351,22 @@ export const SECRET_ENV_KEYS = [
   'SENTRY_DSN',
 ] as const;
 
+/** What a helper program inherits (locating programs, locale, time zone): never our own configuration. */
+const CHILD_PROCESS_KEYS = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR'] as const;
+
+/**
+ * The environment for a helper program such as pg_dump: the system variables it needs to run plus
+ * `extra`, and none of the service's variables (secrets among them) that `process.env` also holds.
+ */
+export function childProcessEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const inherited: Record<string, string> = {};
+  for (const key of CHILD_PROCESS_KEYS) {
+    const value = process.env[key];
+    if (value !== undefined) inherited[key] = value;
+  }
+  return { ...inherited, ...extra };
+}
+
 /** Thrown for invalid configuration; its message is one line naming the variable and the problem. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

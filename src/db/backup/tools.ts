@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { childProcessEnv } from '../../config/env.js';
 
 /**
  * libpq environment for a postgres:// URL, so pg_dump and pg_restore never see the URL (or its password)
@@ -31,7 +32,7 @@ export function describeTarget(url: string): string {
 export function runTool(command: string, args: string[], env: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
-      env: { ...process.env, ...env, PGCONNECT_TIMEOUT: '10' },
+      env: childProcessEnv({ ...env, PGCONNECT_TIMEOUT: '10' }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
