@@ -29,22 +29,18 @@ const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const runtime = describeRuntime(process.env.BENCH_NODE || process.execPath);
 const bare = await startProcess('bench/bare-hono.ts', {}, '/', runtime.path);
 const dataDir = `./data/bench-${Date.now()}`;
-const server = await startProcess(
-  'src/main.ts',
-  {
-    // Production settings need real PostgreSQL and Redis; embedded runs are development by definition.
-    NODE_ENV: process.env.DATABASE_URL && process.env.REDIS_URL ? 'production' : 'development',
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-    DATA_DIR: dataDir,
-    DATABASE_URL: process.env.DATABASE_URL,
-    REDIS_URL: process.env.REDIS_URL,
-    // Production mode refuses to start without these; the values only matter to later features.
-    JWT_SECRET: 'bench-only-secret-0123456789-abcdefghij',
-    CORS_ORIGINS: 'https://bench.invalid',
-  },
-  '/api/health/ready',
-  runtime.path,
-);
+const serverEnv = {
+  // Production settings need real PostgreSQL and Redis; embedded runs are development by definition.
+  NODE_ENV: process.env.DATABASE_URL && process.env.REDIS_URL ? 'production' : 'development',
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+  DATA_DIR: dataDir,
+  DATABASE_URL: process.env.DATABASE_URL,
+  REDIS_URL: process.env.REDIS_URL,
+  // Production mode refuses to start without these; the values only matter to later features.
+  JWT_SECRET: 'bench-only-secret-0123456789-abcdefghij',
+  CORS_ORIGINS: 'https://bench.invalid',
+};
+const server = await startProcess('src/main.ts', serverEnv, '/api/health/ready', runtime.path);
 // BENCH_TRACING_RATIO=0.1: a second server beside the first, exporting traces at that sampling ratio to a
 // local OTLP sink (this process, discarding what it counts), so tracing's cost is measured in the same run.
 const tracingRatio = process.env.BENCH_TRACING_RATIO;
@@ -53,13 +49,8 @@ const traced = sink
   ? await startProcess(
       'src/main.ts',
       {
-        NODE_ENV: process.env.DATABASE_URL && process.env.REDIS_URL ? 'production' : 'development',
-        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+        ...serverEnv,
         DATA_DIR: `${dataDir}-traced`,
-        DATABASE_URL: process.env.DATABASE_URL,
-        REDIS_URL: process.env.REDIS_URL,
-        JWT_SECRET: 'bench-only-secret-0123456789-abcdefghij',
-        CORS_ORIGINS: 'https://bench.invalid',
         OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
         OTEL_TRACES_SAMPLER_ARG: tracingRatio,
       },

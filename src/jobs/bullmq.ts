@@ -188,8 +188,13 @@ export async function startRedisRuntime<D extends AnyJob>(
  * queued it.
  */
 function jobTelemetry(): { telemetry?: BullMQOtel } {
-  return activeTracer() ? { telemetry: new BullMQOtel({ tracerName: 'bullmq' }) } : {};
+  if (!activeTracer()) return {};
+  telemetry ??= new BullMQOtel({ tracerName: 'bullmq' });
+  return { telemetry };
 }
+
+/** One per process: it holds only the tracer and context manager, which every queue and worker share. */
+let telemetry: BullMQOtel | undefined;
 
 function connectionFor(url: string, connections: Redis[], deps: RuntimeDeps): Redis {
   const connection = new Redis(url, { maxRetriesPerRequest: null });

@@ -158,7 +158,7 @@ export function createEdge(options: EdgeOptions): (route: FetchHandler) => Fetch
       const requestId = requestIdOf(headers);
       const parent = headers.traceparent === null ? null : traceParent(headers.traceparent, peerOf(env));
       const tracer = activeTracer();
-      const parentContext = parent ? trace.setSpanContext(ROOT_CONTEXT, parent) : ROOT_CONTEXT;
+      const parentContext = tracer && parent ? trace.setSpanContext(ROOT_CONTEXT, parent) : ROOT_CONTEXT;
       const span = tracer?.startSpan(
         request.method,
         {
