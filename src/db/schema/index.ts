@@ -5,6 +5,7 @@ export * from './chat.js';
 export * from './client-logs.js';
 export * from './dialogue.js';
 export * from './events.js';
+export * from './feature-flags.js';
 export * from './feedback.js';
 export * from './gamification.js';
 export * from './jobs.js';
