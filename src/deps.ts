@@ -28,6 +28,7 @@ import type { KeyValueStore, PubSub, RankingStore, SharedStore } from './lib/sto
 import { createEventWriter, type EventWriter } from './modules/analytics/writer.js';
 import { republishRevocations } from './modules/auth/sessions.js';
 import { createKeyRing, type KeyRing } from './modules/auth/tokens.js';
+import { createFeatureFlags, type FeatureFlags } from './modules/feature-flags/flags.js';
 import { rebuildMissedRankings } from './modules/leaderboard/boards.js';
 import { createRealtimeHub, type RealtimeHub } from './realtime/hub.js';
 import { createEventRelay, type EventRelay } from './realtime/relay.js';
@@ -71,6 +72,11 @@ export interface Deps {
    * (BullMQ) when REDIS_URL is set, else in this process (run only while a job runtime is started here).
    */
   jobs: JobQueue<AppJob>;
+  /**
+   * Feature flags (modules/feature-flags): `isEnabled(flagKey, userId)` over OpenFeature and our
+   * PostgreSQL provider, cached in memory and invalidated through pub/sub.
+   */
+  flags: FeatureFlags;
   clock: () => Date;
   version: string;
   /** Flipped when shutdown starts, so readiness fails and load balancers drain this instance. */
@@ -175,6 +181,10 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
     maxLength: env.EVENTS_STREAM_MAX_LENGTH,
     maxAgeMs: env.EVENTS_STREAM_MAX_AGE_HOURS * 3_600_000,
   };
+  const flags = await createFeatureFlags(
+    { db: database.db, pubsub: store.pubsub, log },
+    { refreshMs: env.FLAGS_REFRESH_SECONDS * 1_000 },
+  );
   const eventStreams = store.redis
     ? createRedisEventStreams(store.redis, streamLimits)
     : createMemoryEventStreams(streamLimits);
@@ -221,6 +231,7 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
       },
     ),
     jobs,
+    flags,
     clock,
     version: APP_VERSION,
     lifecycle: { shuttingDown: false },
@@ -275,7 +286,13 @@ const ERROR_REPORTS_FLUSH_MS = 2_000;
  * the caller. Error reports go last, so that faults met while closing are sent too.
  */
 export async function closeDeps(deps: Deps, options: { keepDatabase?: boolean } = {}): Promise<void> {
-  await Promise.all([deps.eventWriter.stop(), deps.mailer.stop(), deps.relay.stop(), deps.jobs.close()]);
+  await Promise.all([
+    deps.eventWriter.stop(),
+    deps.mailer.stop(),
+    deps.relay.stop(),
+    deps.jobs.close(),
+    deps.flags.close(),
+  ]);
   deps.hub.close();
   const results = await Promise.allSettled([
     deps.store.close(),

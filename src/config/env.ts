@@ -285,6 +285,11 @@ const envSchema = z.object({
   EVENTS_OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(1).max(8_760).default(72),
   LEADERBOARD_CHANGE_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
   /**
+   * Safety net of the feature flag cache: each instance re-reads the flags this often, in case it missed a
+   * change message (changes are announced on pub/sub and seen at once otherwise).
+   */
+  FLAGS_REFRESH_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
+  /**
    * What this process does (comma separated): `api` (HTTP), `realtime` (WebSocket), `worker` (the
    * background jobs). `npm start` plays all three; `worker` alone is the job worker (src/main.ts).
    */

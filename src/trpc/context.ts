@@ -9,6 +9,7 @@ import type { AnalyticsDeps } from '../modules/analytics/deps.js';
 import type { AuthDeps } from '../modules/auth/deps.js';
 import type { ChatDeps } from '../modules/chat/service.js';
 import type { DialogueDeps } from '../modules/dialogue/service.js';
+import type { FlagsDeps } from '../modules/feature-flags/flags.js';
 import type { LiveBoardDeps } from '../modules/leaderboard/live.js';
 import type { GenerateDeps } from '../modules/lessons/generate.js';
 import type { PronunciationDeps } from '../modules/pronunciation/service.js';
@@ -37,7 +38,8 @@ export type ProcedureDeps = AuthDeps &
   TutorDataDeps &
   ChatDeps &
   PronunciationDeps &
-  UserFeedDeps & { metrics: Metrics };
+  UserFeedDeps &
+  FlagsDeps & { metrics: Metrics };
 
 export interface TrpcContext {
   deps: ProcedureDeps;

@@ -146,19 +146,49 @@ const rateLimitMiddleware = t.middleware(rateLimitProcedure);
 /** Anyone may call it, within the rate limit of its policy. */
 export const publicProcedure = t.procedure.use(baseMiddleware).use(rateLimitMiddleware);
 
-/** Requires a verified caller; `ctx.caller` is non-null inside. */
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+const requireCaller = t.middleware(({ ctx, next }) => {
   if (!ctx.caller) throw new AppError('UNAUTHORIZED', 'Authentication required');
   return next({ ctx: { ...ctx, caller: ctx.caller } });
 });
+
+const requireAdmin = t.middleware(async ({ ctx, next }) => {
+  if (ctx.caller?.role !== 'admin' || !(await hasAdminRole(ctx.deps, ctx.caller.userId)))
+    throw new AppError('FORBIDDEN', 'Administrator role required');
+  return next();
+});
+
+/** Requires a verified caller; `ctx.caller` is non-null inside. */
+export const authedProcedure = publicProcedure.use(requireCaller);
 
 /**
  * Requires the admin role, within the `admin` budget. The token's role claim is checked first (cheap),
  * then the stored role, so a demoted administrator loses access at once rather than when the access
  * token expires.
  */
-export const adminProcedure = authedProcedure.meta({ rateLimit: 'admin' }).use(async ({ ctx, next }) => {
-  if (ctx.caller.role !== 'admin' || !(await hasAdminRole(ctx.deps, ctx.caller.userId)))
-    throw new AppError('FORBIDDEN', 'Administrator role required');
-  return next();
-});
+export const adminProcedure = authedProcedure.meta({ rateLimit: 'admin' }).use(requireAdmin);
+
+/**
+ * Procedure builders whose procedures exist only while the feature flag `flagKey` is on for the caller
+ * (`ctx.caller?.userId`; anonymous callers see only flags rolled out to 100 %). While it is off, and when
+ * it cannot be evaluated (unknown flag, database down), a call answers exactly as a path with no
+ * procedure does: NOT_FOUND (404) with tRPC's own message, before authentication, rate limit or input
+ * checks, so nothing tells that the procedure exists. Not for `meta({ cache: 'public' })` procedures:
+ * the response cache would serve one caller's answer to others.
+ *
+ *     const beta = gatedBy('lessons.beta-review');
+ *     export const reviewProcedure = beta.authedProcedure.input(reviewInput).mutation(...);
+ */
+export function gatedBy(flagKey: string) {
+  const gate = t.middleware(async ({ ctx, path, next }) => {
+    if (!(await ctx.deps.flags.isEnabled(flagKey, ctx.caller?.userId ?? null)))
+      throw new AppError('NOT_FOUND', `No procedure found on path "${path}"`);
+    return next();
+  });
+  const gatedPublic = t.procedure.use(baseMiddleware).use(gate).use(rateLimitMiddleware);
+  const gatedAuthed = gatedPublic.use(requireCaller);
+  return {
+    publicProcedure: gatedPublic,
+    authedProcedure: gatedAuthed,
+    adminProcedure: gatedAuthed.meta({ rateLimit: 'admin' }).use(requireAdmin),
+  };
+}

@@ -4,6 +4,7 @@ import { authRouter } from '../modules/auth/router.js';
 import { chatRouter } from '../modules/chat/router.js';
 import { dialogueRouter } from '../modules/dialogue/router.js';
 import { exampleRouter } from '../modules/example/router.js';
+import { adminFlagsRouter } from '../modules/feature-flags/router.js';
 import { analyticsLeaderboardProcedure, leaderboardRouter } from '../modules/leaderboard/router.js';
 import { learnRouter } from '../modules/learn/router.js';
 import { lessonsRouter } from '../modules/lessons/router.js';
@@ -36,7 +37,7 @@ export const appRouter = router({
   srs: srsRouter,
   vocabulary: vocabularyRouter,
   notifications: notificationsRouter,
-  admin: mergeRouters(router({ auditEvents }), adminUsersRouter),
+  admin: mergeRouters(router({ auditEvents }), adminUsersRouter, router({ flags: adminFlagsRouter })),
 });
 
 export type AppRouter = typeof appRouter;

@@ -31,7 +31,11 @@ export const featureFlags = pgTable(
     updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' }),
   },
   (t) => [
-    ...ruleChecks('feature_flags', t, FEATURE_FLAG_RULES),
+    ...ruleChecks(
+      'feature_flags',
+      { key: t.key, description: t.description, rolloutPercent: t.rolloutPercent },
+      FEATURE_FLAG_RULES,
+    ),
     index('feature_flags_updated_by_idx').on(t.updatedBy),
   ],
 );

@@ -32,7 +32,11 @@ export type AuditEventName =
   | 'premium_revoked'
   | 'premium_upgrade_refused'
   | 'stats_update_rejected'
-  | 'admin_created';
+  | 'admin_created'
+  | 'feature_flag_changed'
+  | 'feature_flag_deleted'
+  | 'feature_flag_override_set'
+  | 'feature_flag_override_removed';
 
 /** What the audit trail needs: a database handle (a transaction, to commit with the change) and a log. */
 export interface AuditDeps {
