@@ -47,6 +47,8 @@ export async function startService(env: Env, overrides: DepsOverrides = {}): Pro
       log.warn('JWT_SECRET not set: using a random per-process secret (development only)');
     if (env.MIGRATE_ON_START) await runMigrations(deps.db, log);
     if (env.SEED_ON_START) await seedIfNeeded(deps.db, log);
+    // The flags were read before the migrations ran (on a fresh database, before their table existed).
+    if (env.MIGRATE_ON_START) await deps.flags.refresh();
   } catch (error) {
     await closeDeps(deps);
     throw error;

@@ -53,7 +53,11 @@ export async function startWorker(env: Env, options: WorkerOptions = {}): Promis
   const deps = await createDeps(env, overrides);
   let runtime: JobRuntime;
   try {
-    if (env.MIGRATE_ON_START) await runMigrations(deps.db, deps.log);
+    if (env.MIGRATE_ON_START) {
+      await runMigrations(deps.db, deps.log);
+      // Read before the migrations ran (on a fresh database, before their table existed).
+      await deps.flags.refresh();
+    }
     runtime = await startJobs(deps, definitions);
   } catch (error) {
     await closeDeps(deps, { keepDatabase: Boolean(overrides.database) });

@@ -22,6 +22,8 @@ export interface FeatureFlags {
    * announces the change to every instance. Never throws: what fails is logged, the refresh catches up.
    */
   changed(flagKey: string): Promise<void>;
+  /** Reloads this instance's flags now (after migrations at start-up). Never throws: failures are logged. */
+  refresh(): Promise<void>;
   /** Unsubscribes and stops the refresh; the provider leaves the OpenFeature API. */
   close(): Promise<void>;
 }
@@ -50,7 +52,7 @@ export async function createFeatureFlags(
   const provider = new PostgresFlagProvider({ ...deps, log }, { refreshMs: options.refreshMs });
   const domain = `linguamate-${randomUUID()}`;
   await OpenFeature.setProviderAndWait(domain, provider).catch((error: unknown) => {
-    log.error({ err: error }, 'feature flags not loaded at start-up: every flag is off until they are');
+    log.warn({ err: error }, 'feature flags not loaded at start-up: every flag is off until they are');
   });
   const client: Client = OpenFeature.getClient(domain);
   client.setLogger(sdkLogger(log));
@@ -65,6 +67,7 @@ export async function createFeatureFlags(
         return false;
       }
     },
+    refresh: () => provider.invalidate().catch(() => undefined),
     async changed(flagKey) {
       await provider.invalidate().catch(() => undefined);
       await deps.pubsub.publish(FLAGS_CHANNEL, flagKey).catch((error: unknown) => {

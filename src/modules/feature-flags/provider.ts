@@ -114,7 +114,10 @@ export class PostgresFlagProvider implements Provider {
       const rules = await repo.loadFlagRules(this.#deps.db);
       this.#snapshot = new Map(rules.map((rule) => [rule.key, rule]));
     } catch (error) {
-      if (!this.#failing) this.#deps.log.error({ err: error }, 'feature flags not reloaded');
+      // Never loaded yet (a fresh database before its migrations, say): a warning; losing them, an error.
+      if (!this.#failing && this.#snapshot)
+        this.#deps.log.error({ err: error }, 'feature flags not reloaded');
+      else if (!this.#failing) this.#deps.log.warn({ err: error }, 'feature flags not loaded');
       this.#failing = true;
       throw error;
     }
