@@ -1,5 +1,10 @@
 /** Operational counts kept per UTC day for the admin reports (ops_counters_daily). */
-export const DAILY_COUNTER_METRICS = ['http_requests', 'http_errors', 'ai_requests', 'quota_denials'] as const;
+export const DAILY_COUNTER_METRICS = [
+  'http_requests',
+  'http_errors',
+  'ai_requests',
+  'quota_denials',
+] as const;
 export type DailyCounterMetric = (typeof DAILY_COUNTER_METRICS)[number];
 
 /** One pending increment: a UTC day (`YYYY-MM-DD`), a metric, a dimension ('' for none) and a count. */

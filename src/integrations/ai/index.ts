@@ -1,7 +1,7 @@
 import type { Env } from '../../config/env.js';
+import type { DailyCounters } from '../../lib/daily-counters.js';
 import { AppError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
-import type { DailyCounters } from '../../lib/daily-counters.js';
 import type { OutboundMetrics } from '../../lib/metrics.js';
 import { createOutboundPolicy, type OutboundPolicyOptions } from '../outbound/policy.js';
 import { createImagesClient } from './images.js';

@@ -32,7 +32,9 @@ export type AuditEventName =
   | 'premium_revoked'
   | 'premium_upgrade_refused'
   | 'stats_update_rejected'
-  | 'admin_created';
+  | 'admin_created'
+  | 'admin_sessions_revoked'
+  | 'admin_account_erased';
 
 /** What the audit trail needs: a database handle (a transaction, to commit with the change) and a log. */
 export interface AuditDeps {
