@@ -5,8 +5,9 @@ import { authSessions, userStats, users } from '../../db/schema/index.js';
 /** Escapes LIKE wildcards so a fragment matches only itself. */
 const likeFragment = (fragment: string) => `%${fragment.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+// Spelled out: inside a selection drizzle leaves column names unqualified, and `id` would be the session's.
 const lastActiveAt = sql<Date | string | null>`(
-  select max(${authSessions.lastSeenAt}) from ${authSessions} where ${authSessions.userId} = ${users.id})`;
+  select max(s.last_seen_at) from auth_sessions s where s.user_id = "users"."id")`;
 
 /**
  * Accounts newest first, matching an id exactly or an email/name fragment, after the keyset
