@@ -168,7 +168,11 @@ describe('admin.users mutations', () => {
     await t.deps.db.execute(
       sql`insert into user_activity_daily (day, user_id, xp) values ('2020-01-01', ${target.user.id}, 5)`,
     );
-    await call('auth.logout', undefined, await createUser(t)); // unrelated traffic
+    // The learner's own export carries their activity rows.
+    const exported = await target.client.user.exportData.query();
+    expect(exported.data.user_activity_daily).toEqual([
+      expect.objectContaining({ day: '2020-01-01', userId: target.user.id, xp: 5 }),
+    ]);
     const result = await admin.client.admin.users.erase.mutate({
       userId: target.user.id,
       confirmEmail: target.user.email.toUpperCase(),
