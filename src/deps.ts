@@ -30,6 +30,7 @@ import { republishRevocations } from './modules/auth/sessions.js';
 import { createKeyRing, type KeyRing } from './modules/auth/tokens.js';
 import { createFeatureFlags, type FeatureFlags } from './modules/feature-flags/flags.js';
 import { rebuildMissedRankings } from './modules/leaderboard/boards.js';
+import { type CounterFlusher, startCounterFlusher } from './modules/reporting/counters.js';
 import { createRealtimeHub, type RealtimeHub } from './realtime/hub.js';
 import { createEventRelay, type EventRelay } from './realtime/relay.js';
 import { createMemoryEventStreams, createRedisEventStreams, type EventStreams } from './realtime/streams.js';
@@ -57,6 +58,8 @@ export interface Deps {
   mailer: Mailer;
   /** Group commit of analytics events: concurrent calls share one INSERT. */
   eventWriter: EventWriter;
+  /** Adds `metrics.daily` (requests, 5xx, AI requests, quota denials) to ops_counters_daily periodically. */
+  counterFlusher: CounterFlusher;
   /** The safe outbound fetcher behind tutorData.* (allowlist, public addresses only, size and time caps). */
   tutorDataSource: TutorDataSource;
   /** OpenAI-compatible chat, speech-to-text and image providers; null where none is configured. */
@@ -218,8 +221,12 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
         concurrency: env.ANALYTICS_WRITE_CONCURRENCY,
       },
     ),
+    counterFlusher: startCounterFlusher(
+      { db: database.db, log, counters: metrics.daily },
+      env.REPORT_COUNTERS_FLUSH_MS,
+    ),
     tutorDataSource: createTutorDataSource({ log, env }, overrides.tutorData),
-    ai: createAiProviders({ env, log, metrics: metrics.outbound }),
+    ai: createAiProviders({ env, log, metrics: metrics.outbound, counters: metrics.daily }),
     hub,
     eventStreams,
     relay: createEventRelay(
@@ -281,8 +288,8 @@ function withOverrides(base: PolicyOverrides, overrides: PolicyOverrides = {}): 
 const ERROR_REPORTS_FLUSH_MS = 2_000;
 
 /**
- * Closes what `createDeps` opened. Events already accepted are written first (new ones are refused with
- * 503 meanwhile), while the database is still open. A database handed in through overrides belongs to
+ * Closes what `createDeps` opened. Events already accepted and the day counters are written first (new
+ * events are refused with 503 meanwhile), while the database is still open. A database handed in through overrides belongs to
  * the caller. Error reports go last, so that faults met while closing are sent too.
  */
 export async function closeDeps(deps: Deps, options: { keepDatabase?: boolean } = {}): Promise<void> {
@@ -292,6 +299,7 @@ export async function closeDeps(deps: Deps, options: { keepDatabase?: boolean } 
     deps.relay.stop(),
     deps.jobs.close(),
     deps.flags.close(),
+    deps.counterFlusher.stop(),
   ]);
   deps.hub.close();
   const results = await Promise.allSettled([

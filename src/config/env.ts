@@ -306,6 +306,11 @@ const envSchema = z.object({
   SRS_REMINDER_HOUR: z.coerce.number().int().min(0).max(23).default(9),
   /** How far back the daily analytics rollup catches up on days it has not computed. */
   ANALYTICS_ROLLUP_CATCH_UP_DAYS: z.coerce.number().int().min(1).max(366).default(7),
+  /**
+   * How often the per-day operational counters (requests, 5xx, AI requests, quota denials) are added to
+   * ops_counters_daily; they are also flushed at shutdown. 0 flushes only at shutdown.
+   */
+  REPORT_COUNTERS_FLUSH_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
   /** Jobs kept in BullMQ's failed set per queue (dead letters are also recorded in job_dead_letters). */
   JOBS_FAILED_RETENTION: z.coerce.number().int().min(1).max(100_000).default(1_000),
 

@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { XP_SOURCES } from '../db/schema/gamification.js';
+import { DailyCounters } from './daily-counters.js';
 import { HttpRequestMetrics } from './http-metrics.js';
 
 /** Connection pool occupancy, as the database client reports it (PGlite is a pool of one). */
@@ -43,6 +44,11 @@ export interface Metrics {
   business: BusinessMetrics;
   /** The last readiness answer of this instance and how often it changed (flapping). */
   readiness: { ready: Gauge; changes: Counter };
+  /**
+   * Per-UTC-day counts kept for the admin reports (requests, 5xx, AI requests, quota denials): in memory
+   * here, added to PostgreSQL by the flusher deps.ts starts (modules/reporting/counters.ts).
+   */
+  daily: DailyCounters;
 }
 
 export interface BusinessMetrics {
@@ -115,6 +121,7 @@ export function createMetrics(poolStats: () => PoolStats): Metrics {
   const buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
   const metrics: Metrics = {
     registry,
+    daily: new DailyCounters(),
     http: new HttpRequestMetrics(registry, buckets),
     procedureDuration: new Histogram({
       name: 'trpc_procedure_duration_seconds',
@@ -259,6 +266,12 @@ export function createMetrics(poolStats: () => PoolStats): Metrics {
   poolGauge('db_pool_connections_max', 'Configured maximum database connections', (stats) => stats.max);
 
   return metrics;
+}
+
+/** A request refused by a daily quota: the Prometheus counter and the day's count for the admin reports. */
+export function countQuotaDenial(metrics: Pick<Metrics, 'business' | 'daily'>, quota: Quota): void {
+  metrics.business.quotaDenials.inc({ quota });
+  metrics.daily.add('quota_denials', quota);
 }
 
 function createBusinessMetrics(registry: Registry): BusinessMetrics {

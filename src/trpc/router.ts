@@ -1,3 +1,4 @@
+import { adminConsoleUsersRouter } from '../modules/admin-users/router.js';
 import { analyticsRouter } from '../modules/analytics/router.js';
 import { auditEvents } from '../modules/audit/router.js';
 import { authRouter } from '../modules/auth/router.js';
@@ -11,6 +12,7 @@ import { lessonsRouter } from '../modules/lessons/router.js';
 import { notificationsRouter } from '../modules/notifications/router.js';
 import { preferencesRouter } from '../modules/preferences/router.js';
 import { deleteAccountProcedure, exportDataProcedure } from '../modules/privacy/router.js';
+import { adminReportsRouter } from '../modules/reporting/router.js';
 import { srsRouter } from '../modules/srs/router.js';
 import { tutorDataRouter } from '../modules/tutor-data/router.js';
 import { adminUsersRouter, usersRouter } from '../modules/users/router.js';
@@ -37,7 +39,11 @@ export const appRouter = router({
   srs: srsRouter,
   vocabulary: vocabularyRouter,
   notifications: notificationsRouter,
-  admin: mergeRouters(router({ auditEvents }), adminUsersRouter, router({ flags: adminFlagsRouter })),
+  admin: mergeRouters(
+    router({ auditEvents }),
+    adminUsersRouter,
+    router({ reports: adminReportsRouter, users: adminConsoleUsersRouter, flags: adminFlagsRouter }),
+  ),
 });
 
 export type AppRouter = typeof appRouter;

@@ -14,6 +14,7 @@ export * from './lessons.js';
 export * from './mail.js';
 export * from './preferences.js';
 export * from './progress.js';
+export * from './reporting.js';
 export * from './social.js';
 export * from './srs.js';
 export * from './translations.js';

@@ -70,6 +70,8 @@ export const users = pgTable(
   },
   (t) => [
     uniqueIndex('users_email_idx').on(t.email),
+    // admin.users.search pages newest first by (created_at, id); signups and cohorts read it by time.
+    index('users_created_at_id_idx').on(t.createdAt, t.id),
     // leaderboard.searchUsers: a prefix of the shown name, case-insensitive.
     index('users_shown_name_idx').on(sql`lower(coalesce(${t.displayName}, ${t.name})) text_pattern_ops`),
     check(

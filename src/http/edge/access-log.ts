@@ -24,6 +24,8 @@ export function createAccessLog(options: AccessLogOptions): RecordRequest {
 
   return function recordRequest(method, path, status, durationMs) {
     metrics.http.seriesFor(routeLabel(method, path), method, status).observe(durationMs / 1000);
+    metrics.daily.add('http_requests');
+    if (status >= 500) metrics.daily.add('http_errors');
     const wanted = mode === 'all' || (mode === 'errors' && (status >= 400 || durationMs >= slowMs));
     if (!wanted) return;
     const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';

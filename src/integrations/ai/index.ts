@@ -1,4 +1,5 @@
 import type { Env } from '../../config/env.js';
+import type { DailyCounters } from '../../lib/daily-counters.js';
 import { AppError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import type { OutboundMetrics } from '../../lib/metrics.js';
@@ -14,7 +15,12 @@ export interface AiProvidersDeps {
   env: Env;
   log: Logger;
   metrics: OutboundMetrics;
+  /** Where provider requests are counted per day for the admin reports. */
+  counters?: DailyCounters;
 }
+
+/** Outcomes of calls refused before anything was sent: not provider requests. */
+const NOT_SENT = new Set(['circuit_open', 'overloaded']);
 
 /** Seconds a client is told to wait when no provider is configured: nothing changes until a deploy. */
 export const NOT_CONFIGURED_RETRY_AFTER_SECONDS = 3_600;
@@ -38,6 +44,9 @@ export function createAiProviders(deps: AiProvidersDeps): AiProviders {
       backoff: { initialDelayMs: env.AI_BACKOFF_INITIAL_MS, maxDelayMs: env.AI_BACKOFF_MAX_MS },
       breaker: { consecutiveFailures: env.AI_BREAKER_FAILURES, halfOpenAfterMs: env.AI_BREAKER_HALF_OPEN_MS },
       bulkhead: { maxConcurrent: env.AI_MAX_CONCURRENCY, maxQueued: env.AI_MAX_QUEUED },
+      onCall: (outcome) => {
+        if (!NOT_SENT.has(outcome)) deps.counters?.add('ai_requests', provider);
+      },
     } satisfies OutboundPolicyOptions);
 
   const llmUrl = env.AI_BASE_URL;

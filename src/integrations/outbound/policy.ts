@@ -60,6 +60,8 @@ export interface OutboundPolicyOptions {
   breaker: { consecutiveFailures: number; halfOpenAfterMs: number };
   /** Calls in flight at once, and calls waiting for a slot; beyond that a call is refused at once. */
   bulkhead: { maxConcurrent: number; maxQueued: number };
+  /** Called once per finished `execute` with its outcome (the admin reports count provider requests). */
+  onCall?: (outcome: CallOutcome) => void;
 }
 
 export interface ExecuteOptions {
@@ -257,6 +259,7 @@ export function createOutboundPolicy(options: OutboundPolicyOptions): OutboundPo
             throw toAppError(outcome, error);
           } finally {
             metrics.calls.inc({ provider, operation, outcome });
+            options.onCall?.(outcome);
             metrics.duration.observe({ provider, operation }, (performance.now() - started) / 1000);
             span?.setAttribute('outbound.outcome', outcome);
           }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { queryRows } from '../../db/client.js';
+import { rollupReportDay } from '../reporting/rollup.js';
 
 const DAY_MS = 86_400_000;
 const utcDate = (at: Date) => at.toISOString().slice(0, 10);
@@ -14,7 +15,8 @@ export interface RollupResult {
 
 /**
  * Daily analytics rollups (analytics_daily: events and distinct users per UTC day, event name and
- * language) from analytics_events, for completed days only. Computes the days of the last `catchUpDays`
+ * language) from analytics_events, and the admin reports' day tables (report_daily, user_activity_daily:
+ * modules/reporting/rollup.ts), for completed days only. Computes the days of the last `catchUpDays`
  * (before today) that were never computed, and always yesterday again (events sent late by offline
  * devices land there). Each day is replaced whole in one transaction, so a re-run never double counts.
  * `days` forces those days instead (a backfill).
@@ -57,6 +59,7 @@ export async function rollupAnalytics(
         where occurred_at >= ${day}::date::timestamp at time zone 'UTC'
           and occurred_at < (${day}::date + 1)::timestamp at time zone 'UTC'
         group by 2, 3`);
+      await rollupReportDay(tx, day);
       await tx.execute(sql`
         insert into analytics_daily_runs (day, computed_at) values (${day}::date, ${now})
         on conflict (day) do update set computed_at = excluded.computed_at`);

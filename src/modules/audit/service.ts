@@ -36,7 +36,9 @@ export type AuditEventName =
   | 'feature_flag_changed'
   | 'feature_flag_deleted'
   | 'feature_flag_override_set'
-  | 'feature_flag_override_removed';
+  | 'feature_flag_override_removed'
+  | 'admin_sessions_revoked'
+  | 'admin_account_erased';
 
 /** What the audit trail needs: a database handle (a transaction, to commit with the change) and a log. */
 export interface AuditDeps {

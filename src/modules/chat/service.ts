@@ -7,7 +7,7 @@ import type { AiProviders, LlmMessage } from '../../integrations/ai/index.js';
 import { completeStructured } from '../../integrations/ai/structured.js';
 import { AppError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
-import type { Metrics } from '../../lib/metrics.js';
+import { countQuotaDenial, type Metrics } from '../../lib/metrics.js';
 import { redactPersonalData, screenText } from '../../lib/safety.js';
 import type { KeyValueStore } from '../../lib/store/types.js';
 import type { UserEvent } from '../../realtime/events.js';
@@ -32,7 +32,7 @@ export interface ChatDeps extends BoardDeps, EventsDeps {
   /** Board changes (the leaderboards), and a streaming reply's text for the learner's other devices. */
   hub: Pick<RealtimeHub, 'boardChanged' | 'sendLive'>;
   /** Chat messages, their XP and quota denials are counted here. */
-  metrics: Pick<Metrics, 'business'>;
+  metrics: Pick<Metrics, 'business' | 'daily'>;
 }
 
 export interface ChatActor {
@@ -93,7 +93,7 @@ export async function prepareMessage(
   ]);
   if (!learner) throw new AppError('NOT_FOUND', 'User not found');
   if (!learner.isPremium && !(await canSendMessage(deps, actor)).canSend) {
-    deps.metrics.business.quotaDenials.inc({ quota: 'chat_messages' });
+    countQuotaDenial(deps.metrics, 'chat_messages');
     throw new AppError(
       'RATE_LIMITED',
       'Daily limit of free messages reached; it resets at midnight or with Premium',

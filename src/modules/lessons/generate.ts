@@ -4,6 +4,7 @@ import { requireProvider } from '../../integrations/ai/index.js';
 import { completeStructured } from '../../integrations/ai/structured.js';
 import type { AiProviders, LlmMessage } from '../../integrations/ai/types.js';
 import { AppError } from '../../lib/errors.js';
+import { countQuotaDenial } from '../../lib/metrics.js';
 import { screenText } from '../../lib/safety.js';
 import { isStoreUnavailable } from '../../lib/store/availability.js';
 import { startOfLocalDay } from '../users/local-date.js';
@@ -90,7 +91,7 @@ async function enforceQuota(deps: GenerateDeps, userId: string): Promise<void> {
   const used = await generatedRepo.countGeneratedSince(deps.db, userId, dayStart);
   const quota = learner.isPremium ? DAILY_GENERATION_QUOTA.premium : DAILY_GENERATION_QUOTA.free;
   if (used < quota) return;
-  deps.metrics.business.quotaDenials.inc({ quota: 'lesson_generations' });
+  countQuotaDenial(deps.metrics, 'lesson_generations');
   // The next local midnight: a day is 23 to 25 hours, so look from 25 hours on and step back.
   const nextDay = startOfLocalDay(learner.timeZone, new Date(dayStart.getTime() + 25 * 3_600_000));
   throw new AppError('RATE_LIMITED', `You can generate ${quota} lessons a day`, {

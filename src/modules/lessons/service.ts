@@ -16,7 +16,7 @@ import type { GetAllLessonsInput, LessonDto } from './schema.js';
 export interface LessonsDeps extends CacheDeps, BoardDeps, EventsDeps {
   db: Db;
   /** Lessons submitted, XP granted and generation quota denials are counted here. */
-  metrics: Pick<Metrics, 'business' | 'cacheFallbacks'>;
+  metrics: Pick<Metrics, 'business' | 'cacheFallbacks' | 'daily'>;
   env: Pick<Env, 'LESSON_CACHE_TTL_SECONDS'>;
 }
 

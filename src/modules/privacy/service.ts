@@ -1,10 +1,10 @@
 import type { Env } from '../../config/env.js';
-import type { Db } from '../../db/client.js';
+import type { Db, Tx } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import type { RateLimits } from '../../lib/rate-limit/limiter.js';
 import type { KeyValueStore, PubSub } from '../../lib/store/types.js';
-import { anonymiseAuditTrailOf, recordAudit } from '../audit/service.js';
+import { type AuditEntry, anonymiseAuditTrailOf, recordAudit } from '../audit/service.js';
 import { checkCallerPassword } from '../auth/account.js';
 import { markRevoked, sessionIdsOf } from '../auth/sessions.js';
 import { deleteLessonsCreatedBy } from '../lessons/service.js';
@@ -26,28 +26,46 @@ export interface PrivacyDeps {
 const SECRET_COLUMNS = /hash$/i;
 
 /**
- * `auth.deleteAccount`: erases the account. Every row that references the user goes (foreign keys cascade
- * from users), lessons they generated go, and their audit rows are anonymised (kept as "something
- * happened then", no longer whose). The deletion's own audit row is anonymous too, so it takes no client
- * address. UNAUTHORIZED for a wrong password, RATE_LIMITED past the account's password-check budget; the
- * `"DELETE"` confirmation is checked by the input schema.
+ * `auth.deleteAccount`: erases the caller's account (`eraseAccount`) after checking their password. The
+ * deletion's audit row is anonymous, so it takes no client address. UNAUTHORIZED for a wrong password,
+ * RATE_LIMITED past the account's password-check budget; the `"DELETE"` confirmation is checked by the
+ * input schema.
  */
 export async function deleteAccount(deps: PrivacyDeps, userId: string, password: string) {
   await checkCallerPassword(deps, userId, password, 'Invalid password');
+  await eraseAccount(deps, userId, { audit: { event: 'account_deleted', severity: 'high' } });
+  return { success: true as const };
+}
+
+export interface EraseOptions {
+  /** The erasure's own audit row; `details.sessionsEnded` is added. */
+  audit: Omit<AuditEntry, 'details'> & { details?: Record<string, unknown> };
+  /** Runs first inside the erasing transaction (the caller's checks on the account); throw to refuse. */
+  before?: (tx: Tx) => Promise<void>;
+}
+
+/**
+ * Erases an account, the one path for both the user's own deletion and an administrator's: every row that
+ * references the user goes (foreign keys cascade from users), lessons they generated go, their audit rows
+ * are anonymised (kept as "something happened then", no longer whose), and their sessions stop working at
+ * once. NOT_FOUND when the account is gone.
+ */
+export async function eraseAccount(deps: PrivacyDeps, userId: string, options: EraseOptions) {
   const sessionIds = await deps.db.transaction(async (tx) => {
+    await options.before?.(tx);
     const sessions = await sessionIdsOf({ db: tx }, userId);
     await deleteLessonsCreatedBy({ db: tx }, userId);
     await anonymiseAuditTrailOf({ db: tx }, userId);
     if (!(await deleteAccountRow({ db: tx }, userId))) throw new AppError('NOT_FOUND', 'User not found');
     await recordAudit(
       { db: tx, log: deps.log },
-      { event: 'account_deleted', severity: 'high', details: { sessionsEnded: sessions.length } },
+      { ...options.audit, details: { ...options.audit.details, sessionsEnded: sessions.length } },
     );
     return sessions;
   });
   await markRevoked(deps, sessionIds);
   deps.log.info({ sessions: sessionIds.length }, 'account erased');
-  return { success: true as const };
+  return { sessionsEnded: sessionIds.length };
 }
 
 /** `user.exportData`: every row the service holds about the caller, table by table, without secret columns. */
