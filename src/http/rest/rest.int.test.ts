@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../../test/factories.js';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { inProcessApi } from '../../../test/in-process.js';
+import { CONTENT_VERSION } from '../../db/seed/content/index.js';
 import { API_CONTENT_SECURITY_POLICY, DOCS_CONTENT_SECURITY_POLICY } from '../edge/security-headers.js';
 
 let t: TestApp;
@@ -211,6 +212,24 @@ describe('errors', () => {
     await envelope(await api.request('/api/v1/leaderboards?filter=friends'), 401, 'UNAUTHORIZED');
     const response = await api.request('/api/v1/leaderboards?filter=friends', { headers: bearer() });
     expect(response.status).toBe(200);
+  });
+
+  it('an answer that breaks its output schema is a logged 500 INTERNAL, never a client error', async () => {
+    // A filter no other test reads: a broken lesson under its key in the shared store.
+    const key = `cache:lessons:${CONTENT_VERSION}:fr:rest-output-check:*`;
+    await t.deps.kv.set(key, JSON.stringify([{ id: 'broken', language: 'fr' }]), 60_000);
+    try {
+      const response = await api.request('/api/v1/lessons?language=fr&type=rest-output-check', {
+        headers: { 'x-correlation-id': 'rest-500' },
+      });
+      const body = await envelope(response, 500, 'INTERNAL');
+      expect(body).toMatchObject({ message: 'Internal error' });
+      expect(body.issues).toBeUndefined();
+      const logged = t.logs.withRequestId('rest-500').find((line) => line.msg === 'procedure failed');
+      expect(logged).toMatchObject({ path: 'lessons.getAll' });
+    } finally {
+      await t.deps.kv.delete(key);
+    }
   });
 
   it('an unknown id or path is a 404', async () => {
