@@ -7,9 +7,8 @@ import type { ErrorReporter } from '../integrations/error-tracking/index.js';
 import { createClientIpResolver } from '../lib/client-ip.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
-import { rateLimitHeaders } from '../lib/rate-limit/decision.js';
 import { subjectKey } from '../lib/rate-limit/enforce.js';
-import { currentRateLimitState, setResponseHeader } from '../lib/request-context.js';
+import { announceRateLimit } from '../lib/request-context.js';
 import { createTraceParentPolicy } from '../lib/telemetry/trace-context.js';
 import { createCallerResolver } from '../modules/auth/caller.js';
 import type { PrivacyDeps } from '../modules/privacy/service.js';
@@ -20,11 +19,15 @@ import { createAccessLog } from './edge/access-log.js';
 import { createCorsPolicy } from './edge/cors.js';
 import { createEdge } from './edge/edge.js';
 import { createRouteLabels } from './edge/route-labels.js';
-import { createResponseHeaders } from './edge/security-headers.js';
+import { createResponseHeaders, DOCS_CONTENT_SECURITY_POLICY } from './edge/security-headers.js';
 import { createErrorHandler, notFound } from './errors.js';
 import { createBodyLimit } from './middleware/body-limit.js';
 import { createResponseCache } from './middleware/response-cache.js';
 import { createUploadLimit } from './middleware/upload-limit.js';
+import { createDocsRoutes, DOCS_PATH } from './rest/docs.js';
+import { createOpenApiDocument, REST_BASE_PATH } from './rest/document.js';
+import { type RestOperation, restOperationsOf } from './rest/operations.js';
+import { createRestRoutes } from './rest/routes.js';
 import { createClientLogRoutes } from './routes/client-logs.js';
 import { createHealthRoutes, type HealthDeps } from './routes/health.js';
 import { createMetricsRoutes } from './routes/metrics.js';
@@ -41,6 +44,17 @@ export interface AppVariables {
 }
 
 export type App = Hono<{ Variables: AppVariables }>;
+
+let restApi: { operations: RestOperation[]; document: object } | undefined;
+
+/** The REST operations and their OpenAPI document: the same for every app, so built once per process. */
+function restApiOfRouter() {
+  if (!restApi) {
+    const operations = restOperationsOf(appRouter);
+    restApi = { operations, document: createOpenApiDocument(operations) };
+  }
+  return restApi;
+}
 
 /** Everything the HTTP application needs: what its procedures and routes need, composed. */
 export type AppDeps = ProcedureDeps &
@@ -69,6 +83,7 @@ export function createApp(deps: AppDeps): App {
 
   const jsonBodyLimit = createBodyLimit(deps.env.BODY_LIMIT_BYTES);
   app.use(`${TRPC_ENDPOINT}/*`, jsonBodyLimit);
+  app.use(`${REST_BASE_PATH}/*`, jsonBodyLimit);
   app.use('/api/stt/*', createUploadLimit(deps.env.UPLOAD_LIMIT_BYTES));
 
   app.route('/api', createStatusRoutes(deps));
@@ -89,6 +104,13 @@ export function createApp(deps: AppDeps): App {
     const meta = metaOf.get(path);
     return meta ? (meta.rateLimit ?? 'default') : null;
   });
+  // The REST API for integrators runs the same procedures, with the same context (rest/routes.ts).
+  app.route(
+    REST_BASE_PATH,
+    createRestRoutes({ ...restApiOfRouter(), createContext, log: deps.log, errors: deps.errors }),
+  );
+  app.route(DOCS_PATH, createDocsRoutes());
+
   const trpc = trpcServer({
     endpoint: TRPC_ENDPOINT,
     router: appRouter,
@@ -120,9 +142,7 @@ export function createApp(deps: AppDeps): App {
     const response = await trpc(c, next);
     // The procedures have run: their tightest rate limit decision goes out with the answer (the edge puts
     // the request's headers on tRPC's response).
-    const rateLimit = currentRateLimitState();
-    if (rateLimit)
-      for (const [name, value] of Object.entries(rateLimitHeaders(rateLimit))) setResponseHeader(name, value);
+    announceRateLimit();
     return response;
   });
 
@@ -149,6 +169,7 @@ export function createApp(deps: AppDeps): App {
       mode: deps.env.ACCESS_LOG,
       slowMs: deps.env.ACCESS_LOG_SLOW_MS,
     }),
+    contentSecurityPolicy: [{ prefix: DOCS_PATH, policy: DOCS_CONTENT_SECURITY_POLICY }],
     deadline: {
       defaultMs: deps.env.REQUEST_DEADLINE_MS,
       byPrefix: [

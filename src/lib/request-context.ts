@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { RateLimitState } from './rate-limit/decision.js';
+import { type RateLimitState, rateLimitHeaders } from './rate-limit/decision.js';
 import { newTraceId } from './telemetry/trace-context.js';
 
 /**
@@ -41,6 +41,16 @@ export const requestContext = new AsyncLocalStorage<RequestContext>();
  */
 export function currentRateLimitState(): RateLimitState | undefined {
   return requestContext.getStore()?.rateLimit;
+}
+
+/**
+ * Puts the tightest rate limit decision of the request being served on its answer (RateLimit-* headers),
+ * once its procedures have run.
+ */
+export function announceRateLimit(): void {
+  const context = requestContext.getStore();
+  if (!context?.rateLimit) return;
+  Object.assign(context.responseHeaders, rateLimitHeaders(context.rateLimit));
 }
 
 /** A request's trace id, made the first time it is asked for when the request came without one. */

@@ -17,10 +17,18 @@ import { hasAdminRole } from '../modules/users/accounts.js';
 import type { TrpcContext } from './context.js';
 import { rateLimitProcedure } from './rate-limit.js';
 
+/**
+ * The Zod error of a rejected input. An output that fails its `.output()` schema also has a ZodError for
+ * cause, but as an INTERNAL_SERVER_ERROR: that is our fault, never the client's.
+ */
+export function inputErrorOf(error: TRPCError): z.ZodError | null {
+  return error.code === 'BAD_REQUEST' && error.cause instanceof z.ZodError ? error.cause : null;
+}
+
 /** Our error code for any tRPC error: the AppError's own, Zod input failures, or tRPC's mapped. */
 export function appCodeOf(error: TRPCError): ErrorCode {
   if (error.cause instanceof AppError) return error.cause.code;
-  if (error.cause instanceof z.ZodError) return 'VALIDATION_ERROR';
+  if (inputErrorOf(error)) return 'VALIDATION_ERROR';
   return errorCodeFromTrpc(error.code);
 }
 
@@ -55,8 +63,29 @@ export async function* withErrorFunnel<T>(events: AsyncIterable<T>, log: Logger)
   }
 }
 
+/**
+ * A procedure's operation in the REST API for integrators (/api/v1, http/rest/): the procedure itself runs,
+ * with its input schema, rate limit and errors; this only names its URL and documents it.
+ */
+export interface OpenApiOperationMeta {
+  /** Reads only for now: the adapter (http/rest/routes.ts) passes query and path parameters, no body. */
+  method: 'GET';
+  /** Below /api/v1, OpenAPI style: `{name}` is a path parameter, one of the input's keys. */
+  path: `/${string}`;
+  summary: string;
+  tags: string[];
+  description?: string;
+  /**
+   * `required`: a bearer access token is needed (authed procedures); `optional`: public, but a token
+   * changes the answer; `none`: public.
+   */
+  auth: 'required' | 'optional' | 'none';
+}
+
 /** Per-procedure metadata, read by the middlewares and the HTTP layer. */
 export interface ProcedureMeta {
+  /** Served over REST as well (http/rest/), and documented in its OpenAPI document. */
+  openapi?: OpenApiOperationMeta;
   /**
    * `public`: a read whose answer depends only on its input and the content version (never on the
    * caller), so whole responses may be cached and shared.
@@ -75,7 +104,7 @@ const t = initTRPC
     isDev: false,
     errorFormatter({ shape, error, ctx }) {
       const errorCode = appCodeOf(error);
-      const zodError = error.cause instanceof z.ZodError ? error.cause : null;
+      const zodError = inputErrorOf(error);
       const message =
         errorCode === 'INTERNAL' ? INTERNAL_MESSAGE : zodError ? 'Invalid input' : shape.message || errorCode;
       const retryAfter = error.cause instanceof AppError ? error.cause.retryAfterSeconds : undefined;

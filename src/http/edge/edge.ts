@@ -50,6 +50,12 @@ export interface EdgeOptions {
   routeLabel: (method: string, path: string) => string;
   /** The remote parent a request may join: its `traceparent`, when its peer is a trusted caller. */
   traceParent: (traceparent: string | null, peer: string | undefined) => SpanContext | null;
+  /**
+   * Content-Security-Policy of the answers under a prefix (first match wins), in place of the JSON API's
+   * (security-headers.ts): pages such as the API documentation each name what they may load. Set before the
+   * route runs, so every answer there has it, errors and 404s included.
+   */
+  contentSecurityPolicy?: { prefix: string; policy: string }[];
 }
 
 /**
@@ -75,6 +81,7 @@ export function createEdge(options: EdgeOptions): (route: FetchHandler) => Fetch
   const byPrefix = options.deadline.byPrefix ?? [];
   const deadlineOf = (path: string) =>
     byPrefix.find((route) => path.startsWith(route.prefix))?.ms ?? options.deadline.defaultMs;
+  const policies = options.contentSecurityPolicy ?? [];
 
   const internalError = (error: unknown, request: Request, path: string): Response => {
     log.error({ err: loggableError(error) }, 'unhandled error');
@@ -135,6 +142,11 @@ export function createEdge(options: EdgeOptions): (route: FetchHandler) => Fetch
     ): Response | Promise<Response> => {
       metrics.http.inFlight++;
       const path = pathOf(request.url);
+      for (const { prefix, policy } of policies)
+        if (path.startsWith(prefix)) {
+          context.responseHeaders['content-security-policy'] = policy;
+          break;
+        }
       if (
         headers.origin !== null &&
         cors(request.method, headers.origin, headers.requestedMethod, context.responseHeaders)

@@ -7,11 +7,28 @@ export interface SecurityHeadersOptions {
 
 /**
  * The API serves JSON only, so its policy forbids everything a browser could do with a response: no
- * scripts, frames, plugins or form targets. HTML pages, if any are ever served, must set their own strict
- * policy with nonces (a handler's own Content-Security-Policy header is kept; see edge.ts).
+ * scripts, frames, plugins or form targets. HTML pages get their own strict policy by path prefix
+ * (EdgeOptions.contentSecurityPolicy in edge.ts; a handler's own Content-Security-Policy header is also kept).
  */
 export const API_CONTENT_SECURITY_POLICY =
   "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/**
+ * The API documentation page (/api/docs): its script, style sheet and the OpenAPI document come from this
+ * origin only; nothing inline, nothing from elsewhere. Images and fonts may also be data: URLs (the UI's
+ * icons are inlined in its style sheet).
+ */
+export const DOCS_CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "font-src 'self' data:",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
 
 const PERMISSIONS_POLICY =
   'accelerometer=(), camera=(), geolocation=(), gyroscope=(), microphone=(), payment=(), usb=()';

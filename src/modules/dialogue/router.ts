@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { authedProcedure, publicProcedure, router } from '../../trpc/init.js';
 import {
   getScenesInput,
@@ -5,6 +6,7 @@ import {
   sessionIdInput,
   startSessionInput,
   submitTurnInput,
+  topicDto,
 } from './schema.js';
 import * as service from './service.js';
 import * as sessions from './sessions.js';
@@ -14,7 +16,19 @@ import * as sessions from './sessions.js';
  * (so publicly cacheable); sessions, turns and transcripts belong to the signed-in caller.
  */
 export const dialogueRouter = router({
-  getTopics: publicProcedure.meta({ cache: 'public' }).query(({ ctx }) => service.getTopics(ctx.deps)),
+  getTopics: publicProcedure
+    .meta({
+      cache: 'public',
+      openapi: {
+        method: 'GET',
+        path: '/dialogue/topics',
+        tags: ['dialogue'],
+        summary: 'The catalogue of dialogue topics',
+        auth: 'none',
+      },
+    })
+    .output(z.array(topicDto))
+    .query(({ ctx }) => service.getTopics(ctx.deps)),
   getScenes: publicProcedure
     .meta({ cache: 'public' })
     .input(getScenesInput)

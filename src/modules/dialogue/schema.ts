@@ -72,15 +72,16 @@ export interface SceneDto {
   tags: string[];
 }
 
-export interface TopicDto {
-  id: string;
-  title: string;
-  description?: string;
-  icon?: string;
-  sceneCount: number;
+export const topicDto = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string().optional(),
+  icon: z.string().optional(),
+  sceneCount: z.number(),
   /** Always 0 here: the catalogue is the same for everyone; `dialogue.getTopicProgress` has the caller's. */
-  completedCount: number;
-}
+  completedCount: z.number(),
+});
+export type TopicDto = z.infer<typeof topicDto>;
 
 export interface TopicProgressDto {
   topicId: string;

@@ -6,13 +6,25 @@ import {
   followInput,
   onChangeInput,
   rankingsInput,
+  rankingsPage,
   searchUsersInput,
   userStatsInput,
 } from './schema.js';
 import * as service from './service.js';
 
 const rankings = publicProcedure
+  .meta({
+    openapi: {
+      method: 'GET',
+      path: '/leaderboards',
+      tags: ['leaderboards'],
+      summary: 'A page of a leaderboard',
+      description: 'The `friends` board ranks the caller and those they follow: it needs a bearer token.',
+      auth: 'optional',
+    },
+  })
   .input(rankingsInput)
+  .output(rankingsPage)
   .query(({ ctx, input }) => service.rankings(ctx.deps, ctx.caller?.userId ?? null, input));
 
 /** `leaderboard.*` (api-contract §3.10), plus follow/unfollow for the friends leaderboard. */

@@ -30,24 +30,33 @@ export const analyticsLeaderboardInput = z.object({
 export type AnalyticsLeaderboardInput = z.infer<typeof analyticsLeaderboardInput>;
 
 /** A learner as anyone may see them on a leaderboard: never an email. */
-export interface LeaderboardUser {
-  id: string;
-  name: string;
-  avatar: string;
-  totalXP: number;
-  streak: number;
-  languagesLearned: string[];
-  badges: string[];
-  level: number;
-  league: string;
-  rank: number | null;
-  weeklyXP: number;
-  monthlyXP: number;
-  completedLessons: number;
-  achievements: string[];
-  joinedAt: string;
-  lastActive: string | null;
-}
+export const leaderboardUser = z.object({
+  id: z.string(),
+  name: z.string(),
+  avatar: z.string(),
+  totalXP: z.number(),
+  streak: z.number(),
+  languagesLearned: z.array(z.string()),
+  badges: z.array(z.string()),
+  level: z.number(),
+  league: z.string(),
+  rank: z.number().nullable(),
+  weeklyXP: z.number(),
+  monthlyXP: z.number(),
+  completedLessons: z.number(),
+  achievements: z.array(z.string()),
+  joinedAt: z.string(),
+  lastActive: z.string().nullable(),
+});
+export type LeaderboardUser = z.infer<typeof leaderboardUser>;
+
+/** `leaderboard.get`: one page of a board. */
+export const rankingsPage = z.object({
+  users: z.array(leaderboardUser),
+  total: z.number(),
+  hasMore: z.boolean(),
+});
+export type RankingsPage = z.infer<typeof rankingsPage>;
 
 export interface Trophy {
   id: string;

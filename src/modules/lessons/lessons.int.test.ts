@@ -80,7 +80,8 @@ describe('lessons.getAll', () => {
       expect(await read()).toEqual(first);
 
       // What the shared store holds is what the next read answers: the database is not asked.
-      const sentinel = [{ id: 'sentinel-from-the-shared-store', language: 'de' }];
+      // A whole lesson: the procedure's output schema checks what it answers, from the store too.
+      const sentinel = [{ ...first[0], id: 'sentinel-from-the-shared-store' }];
       await uncached.deps.kv.set(key, JSON.stringify(sentinel), 60_000);
       expect(await read()).toEqual(sentinel);
     } finally {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { authedProcedure, publicProcedure, router } from '../../trpc/init.js';
 import * as generate from './generate.js';
 import {
@@ -13,8 +14,10 @@ import {
   getLessonByIdInput,
   getRecommendedInput,
   getUserProgressInput,
+  lessonDto,
   submitInput,
   updateProgressInput,
+  userProgressDto,
 } from './schema.js';
 import * as service from './service.js';
 import { submit, updateProgress } from './submit.js';
@@ -25,18 +28,48 @@ import { submit, updateProgress } from './submit.js';
  */
 export const lessonsRouter = router({
   getAll: publicProcedure
-    .meta({ cache: 'public' })
+    .meta({
+      cache: 'public',
+      openapi: {
+        method: 'GET',
+        path: '/lessons',
+        tags: ['lessons'],
+        summary: 'The lesson catalogue, optionally of one language, type or difficulty',
+        auth: 'none',
+      },
+    })
     .input(getAllLessonsInput)
+    .output(z.array(lessonDto))
     .query(({ ctx, input }) => service.listLessons(ctx.deps, input)),
   getById: publicProcedure
-    .meta({ cache: 'public' })
+    .meta({
+      cache: 'public',
+      openapi: {
+        method: 'GET',
+        path: '/lessons/{id}',
+        tags: ['lessons'],
+        summary: 'One lesson',
+        auth: 'none',
+      },
+    })
     .input(getLessonByIdInput)
+    .output(lessonDto)
     .query(({ ctx, input }) => service.getLesson(ctx.deps, input.id)),
   getExercises: authedProcedure
     .input(getExercisesInput)
     .query(({ ctx, input }) => practice.getExercises(ctx.deps, ctx.caller.userId, input.lessonId)),
   getUserProgress: authedProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/me/progress',
+        tags: ['me'],
+        summary: "The caller's progress in one language, or in all of them",
+        auth: 'required',
+      },
+    })
     .input(getUserProgressInput)
+    .output(userProgressDto)
     .query(({ ctx, input }) => practice.getUserProgress(ctx.deps, ctx.caller.userId, input.language)),
   updateProgress: authedProcedure
     .input(updateProgressInput)

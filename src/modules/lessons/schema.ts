@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DIFFICULTIES } from '../../db/columns.js';
+import { MASTERY_LEVELS } from '../../db/schema/index.js';
 import { languageCode, text } from '../../lib/text-input.js';
 
 export const lessonId = text().trim().min(1).max(128);
@@ -15,36 +16,42 @@ export type GetAllLessonsInput = z.infer<typeof getAllLessonsInput>;
 export const getLessonByIdInput = z.object({ id: lessonId });
 export type GetLessonByIdInput = z.infer<typeof getLessonByIdInput>;
 
-/** Wire shapes of api-contract §3.5. */
-export interface ContentItemDto {
-  id: string;
-  type: string;
-  value: string;
-  pronunciation: string;
-  translation: string;
-}
+/**
+ * Wire shapes of api-contract §3.5: Zod schemas (the procedures' `.output()`, so also the REST document's
+ * response schemas) with the TypeScript types derived from them.
+ */
+export const contentItemDto = z.object({
+  id: z.string(),
+  type: z.string(),
+  value: z.string(),
+  pronunciation: z.string(),
+  translation: z.string(),
+});
+export type ContentItemDto = z.infer<typeof contentItemDto>;
 
-export interface SubModuleDto {
-  id: string;
-  title: string;
-  type: string;
-  content: { instructions: string; items: ContentItemDto[] };
-  isCompleted: boolean;
-}
+export const subModuleDto = z.object({
+  id: z.string(),
+  title: z.string(),
+  type: z.string(),
+  content: z.object({ instructions: z.string(), items: z.array(contentItemDto) }),
+  isCompleted: z.boolean(),
+});
+export type SubModuleDto = z.infer<typeof subModuleDto>;
 
-export interface LessonDto {
-  id: string;
-  type: string;
-  title: string;
-  description: string;
-  icon: string;
-  difficulty: (typeof DIFFICULTIES)[number];
-  estimatedTime: number;
-  xpReward: number;
-  isLocked: boolean;
-  language: string;
-  subModules: SubModuleDto[];
-}
+export const lessonDto = z.object({
+  id: z.string(),
+  type: z.string(),
+  title: z.string(),
+  description: z.string(),
+  icon: z.string(),
+  difficulty: z.enum(DIFFICULTIES),
+  estimatedTime: z.number(),
+  xpReward: z.number(),
+  isLocked: z.boolean(),
+  language: z.string(),
+  subModules: z.array(subModuleDto),
+});
+export type LessonDto = z.infer<typeof lessonDto>;
 
 /** `lessons.getUserProgress`: one language's progress, or every language's together. */
 export const getUserProgressInput = z.object({ language: languageCode.optional() });
@@ -95,30 +102,32 @@ export type SubmitInput = z.infer<typeof submitInput>;
 export type ScoredAnswer = z.infer<typeof scoredAnswer>;
 
 /** The client's `ModuleProgress`: one lesson. */
-export interface ModuleProgressDto {
-  moduleId: string;
-  progress: number;
-  lastPracticed: Date | null;
-  totalTime: number;
-  accuracy: number;
-  completedSubModules: string[];
-  masteryLevel: 'learning' | 'practicing' | 'mastered';
-}
+export const moduleProgressDto = z.object({
+  moduleId: z.string(),
+  progress: z.number(),
+  lastPracticed: z.date().nullable(),
+  totalTime: z.number(),
+  accuracy: z.number(),
+  completedSubModules: z.array(z.string()),
+  masteryLevel: z.enum(MASTERY_LEVELS),
+});
+export type ModuleProgressDto = z.infer<typeof moduleProgressDto>;
 
 /** The client's `UserProgress`: one language, or `all`. */
-export interface UserProgressDto {
-  userId: string;
-  language: string;
-  modules: ModuleProgressDto[];
-  overallProgress: number;
-  dailyGoal: number;
-  dailyProgress: number;
-  streakDays: number;
-  totalXP: number;
-  achievements: string[];
-  weakAreas: string[];
-  strongAreas: string[];
-}
+export const userProgressDto = z.object({
+  userId: z.string(),
+  language: z.string(),
+  modules: z.array(moduleProgressDto),
+  overallProgress: z.number(),
+  dailyGoal: z.number(),
+  dailyProgress: z.number(),
+  streakDays: z.number(),
+  totalXP: z.number(),
+  achievements: z.array(z.string()),
+  weakAreas: z.array(z.string()),
+  strongAreas: z.array(z.string()),
+});
+export type UserProgressDto = z.infer<typeof userProgressDto>;
 
 /** An exercise as the learner sees it: never its answer. */
 export interface ExerciseDto {

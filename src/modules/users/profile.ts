@@ -2,61 +2,9 @@ import type { Db, Tx } from '../../db/client.js';
 import type { User, UserSettings, UserStats } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
 import * as repo from './repo.js';
+import type { UserDto } from './schema.js';
 
-/**
- * The user as the app sees it (api-contract §3.3 UserRecord and §3.4 profile), assembled from users,
- * user_settings and user_stats. Never includes the password hash, registration IP or device fingerprint.
- */
-export interface UserDto {
-  id: string;
-  email: string;
-  /** An address the user asked to move to, waiting for its code; `email` stays in use until then. */
-  pendingEmail: string | null;
-  name: string;
-  displayName: string | null;
-  bio: string | null;
-  avatarUrl: string | null;
-  role: 'user' | 'admin';
-  createdAt: Date;
-  isPremium: boolean;
-  emailVerified: boolean;
-  twoFactorEnabled: boolean;
-  securityLevel: 'low' | 'medium' | 'high';
-  timezone: string;
-  nativeLanguage: string;
-  selectedLanguage: string;
-  targetLanguage: string;
-  proficiencyLevel: 'beginner' | 'intermediate' | 'advanced';
-  learningGoals: string[];
-  interests: string[];
-  preferredTopics: string[];
-  dailyGoal: number;
-  dailyGoalMinutes: number;
-  onboardingCompleted: boolean;
-  streak: number;
-  totalXP: number;
-  stats: {
-    totalChats: number;
-    streakDays: number;
-    wordsLearned: number;
-    xpPoints: number;
-    lessonsCompleted: number;
-    lastActiveDate: string;
-    messagesUsedToday: number;
-    lastMessageDate: string;
-    badges: string[];
-  };
-  settings: {
-    darkMode: boolean;
-    soundEnabled: boolean;
-    notificationsEnabled: boolean;
-    hapticsEnabled: boolean;
-    autoPlayAudio: boolean;
-    reminderTime: string;
-    securityNotifications: boolean;
-    biometricEnabled: boolean;
-  };
-}
+export type { UserDto } from './schema.js';
 
 /**
  * What the app shows for a field the user has never set (api-contract §3.4, the default profile): English

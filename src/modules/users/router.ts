@@ -2,7 +2,13 @@ import type { TrpcContext } from '../../trpc/context.js';
 import { adminProcedure, authedProcedure, router } from '../../trpc/init.js';
 import * as premium from './premium.js';
 import * as quota from './quota.js';
-import { completeOnboardingInput, setPremiumInput, updateStatsInput, updateUserInput } from './schema.js';
+import {
+  completeOnboardingInput,
+  setPremiumInput,
+  updateStatsInput,
+  updateUserInput,
+  userDto,
+} from './schema.js';
 import * as service from './service.js';
 import * as stats from './stats.js';
 
@@ -14,7 +20,12 @@ const actorOf = (ctx: AuthedContext): service.Actor => ({
   userAgent: ctx.userAgent,
 });
 
-const get = authedProcedure.query(({ ctx }) => service.getProfile(ctx.deps, actorOf(ctx)));
+const get = authedProcedure
+  .meta({
+    openapi: { method: 'GET', path: '/me', tags: ['me'], summary: "The caller's profile", auth: 'required' },
+  })
+  .output(userDto)
+  .query(({ ctx }) => service.getProfile(ctx.deps, actorOf(ctx)));
 
 const update = authedProcedure
   .input(updateUserInput)

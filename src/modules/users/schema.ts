@@ -6,6 +6,8 @@ import {
   entitlements,
   REVENUECAT_EVENT_RULES,
   revenuecatEvents,
+  SECURITY_LEVELS,
+  USER_ROLES,
   USER_RULES,
   USER_SETTINGS_RULES,
   userSettings,
@@ -154,3 +156,60 @@ export const revenuecatWebhookBody = z.object({
 });
 export type RevenuecatWebhookBody = z.infer<typeof revenuecatWebhookBody>;
 export type RevenuecatEvent = RevenuecatWebhookBody['event'];
+
+/**
+ * The user as the app sees it (api-contract §3.3 UserRecord and §3.4 profile), assembled from users,
+ * user_settings and user_stats. Never includes the password hash, registration IP or device fingerprint.
+ * `user.get`'s `.output()`, so also the REST document's `/me`.
+ */
+export const userDto = z.object({
+  id: z.string(),
+  email: z.string(),
+  /** An address the user asked to move to, waiting for its code; `email` stays in use until then. */
+  pendingEmail: z.string().nullable(),
+  name: z.string(),
+  displayName: z.string().nullable(),
+  bio: z.string().nullable(),
+  avatarUrl: z.string().nullable(),
+  role: z.enum(USER_ROLES),
+  createdAt: z.date(),
+  isPremium: z.boolean(),
+  emailVerified: z.boolean(),
+  twoFactorEnabled: z.boolean(),
+  securityLevel: z.enum(SECURITY_LEVELS),
+  timezone: z.string(),
+  nativeLanguage: z.string(),
+  selectedLanguage: z.string(),
+  targetLanguage: z.string(),
+  proficiencyLevel: z.enum(PROFICIENCY_LEVELS),
+  learningGoals: z.array(z.string()),
+  interests: z.array(z.string()),
+  preferredTopics: z.array(z.string()),
+  dailyGoal: z.number(),
+  dailyGoalMinutes: z.number(),
+  onboardingCompleted: z.boolean(),
+  streak: z.number(),
+  totalXP: z.number(),
+  stats: z.object({
+    totalChats: z.number(),
+    streakDays: z.number(),
+    wordsLearned: z.number(),
+    xpPoints: z.number(),
+    lessonsCompleted: z.number(),
+    lastActiveDate: z.string(),
+    messagesUsedToday: z.number(),
+    lastMessageDate: z.string(),
+    badges: z.array(z.string()),
+  }),
+  settings: z.object({
+    darkMode: z.boolean(),
+    soundEnabled: z.boolean(),
+    notificationsEnabled: z.boolean(),
+    hapticsEnabled: z.boolean(),
+    autoPlayAudio: z.boolean(),
+    reminderTime: z.string(),
+    securityNotifications: z.boolean(),
+    biometricEnabled: z.boolean(),
+  }),
+});
+export type UserDto = z.infer<typeof userDto>;

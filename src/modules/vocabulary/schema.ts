@@ -32,21 +32,24 @@ export type ListVocabularyInput = z.infer<typeof listVocabularyInput>;
 export const removeVocabularyInput = z.object({ id: z.uuid() });
 export type RemoveVocabularyInput = z.infer<typeof removeVocabularyInput>;
 
-export interface VocabularyEntryDto {
-  id: string;
-  word: string;
-  translation: string;
-  language: string;
-  note: string | null;
-  createdAt: Date;
-}
+export const vocabularyEntryDto = z.object({
+  id: z.string(),
+  word: z.string(),
+  translation: z.string(),
+  language: z.string(),
+  note: z.string().nullable(),
+  createdAt: z.date(),
+});
+export type VocabularyEntryDto = z.infer<typeof vocabularyEntryDto>;
 
 export interface AddedVocabularyDto {
   entry: VocabularyEntryDto;
   card: SrsCardDto;
 }
 
-export interface VocabularyPageDto {
-  entries: VocabularyEntryDto[];
-  nextCursor: string | null;
-}
+/** `vocabulary.list`: a page, and the cursor of the next one (null on the last). */
+export const vocabularyPageDto = z.object({
+  entries: z.array(vocabularyEntryDto),
+  nextCursor: z.string().nullable(),
+});
+export type VocabularyPageDto = z.infer<typeof vocabularyPageDto>;
