@@ -39,10 +39,15 @@ export function failureOf(error: unknown): ApiFailure {
       requestId: data.requestId ?? null,
     };
   }
-  return { code: 'CLIENT_ERROR', message: error instanceof Error ? error.message : String(error), requestId: null };
+  return {
+    code: 'CLIENT_ERROR',
+    message: error instanceof Error ? error.message : String(error),
+    requestId: null,
+  };
 }
 
-const isUnauthorized = (error: unknown) => error instanceof TRPCClientError && failureOf(error).code === 'UNAUTHORIZED';
+const isUnauthorized = (error: unknown) =>
+  error instanceof TRPCClientError && failureOf(error).code === 'UNAUTHORIZED';
 
 /**
  * Runs an authenticated call; when the access token has expired, trades the refresh token for new ones
@@ -74,7 +79,11 @@ export type AuditEventsPage = Awaited<ReturnType<typeof client.admin.auditEvents
  */
 export async function signIn(email: string, password: string): Promise<void> {
   const result = await client.auth.login.mutate({ email, password });
-  startSession({ accessToken: result.accessToken, refreshToken: result.refreshToken, email: result.user.email });
+  startSession({
+    accessToken: result.accessToken,
+    refreshToken: result.refreshToken,
+    email: result.user.email,
+  });
   try {
     await client.admin.auditEvents.query({ limit: 1 });
   } catch (error) {
@@ -100,12 +109,14 @@ export const api = {
   reports: {
     activeUsers: (range: Parameters<typeof reports.activeUsers.query>[0]) =>
       authed(() => reports.activeUsers.query(range)),
-    signups: (range: Parameters<typeof reports.signups.query>[0]) => authed(() => reports.signups.query(range)),
+    signups: (range: Parameters<typeof reports.signups.query>[0]) =>
+      authed(() => reports.signups.query(range)),
     lessonsCompleted: (range: Parameters<typeof reports.lessonsCompleted.query>[0]) =>
       authed(() => reports.lessonsCompleted.query(range)),
     xpDistribution: (range: Parameters<typeof reports.xpDistribution.query>[0]) =>
       authed(() => reports.xpDistribution.query(range)),
-    aiUsage: (range: Parameters<typeof reports.aiUsage.query>[0]) => authed(() => reports.aiUsage.query(range)),
+    aiUsage: (range: Parameters<typeof reports.aiUsage.query>[0]) =>
+      authed(() => reports.aiUsage.query(range)),
     errorRatio: (range: Parameters<typeof reports.errorRatio.query>[0]) =>
       authed(() => reports.errorRatio.query(range)),
   },
@@ -115,14 +126,16 @@ export const api = {
     setPremium: (input: Parameters<typeof users.setPremium.mutate>[0]) =>
       authed(() => users.setPremium.mutate(input)),
     revokeSessions: (userId: string) => authed(() => users.revokeSessions.mutate({ userId })),
-    erase: (userId: string, confirmEmail: string) => authed(() => users.erase.mutate({ userId, confirmEmail })),
+    erase: (userId: string, confirmEmail: string) =>
+      authed(() => users.erase.mutate({ userId, confirmEmail })),
   },
   flags: {
     list: () => authed(() => flags.list.query()),
     set: (input: Parameters<typeof flags.set.mutate>[0]) => authed(() => flags.set.mutate(input)),
     setOverride: (input: Parameters<typeof flags.setOverride.mutate>[0]) =>
       authed(() => flags.setOverride.mutate(input)),
-    removeOverride: (key: string, userId: string) => authed(() => flags.removeOverride.mutate({ key, userId })),
+    removeOverride: (key: string, userId: string) =>
+      authed(() => flags.removeOverride.mutate({ key, userId })),
     delete: (key: string) => authed(() => flags.delete.mutate({ key })),
   },
 };

@@ -99,7 +99,11 @@ export function renderChart(container: HTMLElement, spec: ChartSpec): () => void
       interaction: { mode: 'index', intersect: false },
       scales: {
         x: { stacked: spec.stacked ?? false },
-        y: { beginAtZero: true, stacked: spec.stacked ?? false, ticks: { callback: (value) => format(Number(value)) } },
+        y: {
+          beginAtZero: true,
+          stacked: spec.stacked ?? false,
+          ticks: { callback: (value) => format(Number(value)) },
+        },
       },
     },
   });

@@ -58,11 +58,25 @@ export function table(headers: string[], rows: Child[][], props: Props | null = 
   return h(
     'table',
     props,
-    h('thead', null, h('tr', null, headers.map((header) => h('th', { scope: 'col' }, header)))),
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        headers.map((header) => h('th', { scope: 'col' }, header)),
+      ),
+    ),
     h(
       'tbody',
       null,
-      rows.map((row) => h('tr', null, row.map((cell) => h('td', null, cell)))),
+      rows.map((row) =>
+        h(
+          'tr',
+          null,
+          row.map((cell) => h('td', null, cell)),
+        ),
+      ),
     ),
   );
 }

@@ -49,13 +49,20 @@ function render(): void {
         'a',
         {
           href: `#/${candidate.name}`,
-          'aria-current': candidate.name === route.name || (candidate.name === 'users' && route.name === 'user') ? 'page' : null,
+          'aria-current':
+            candidate.name === route.name || (candidate.name === 'users' && route.name === 'user')
+              ? 'page'
+              : null,
         },
         candidate.title,
       ),
     ),
     h('span', { class: 'who' }, session.email),
-    h('button', { type: 'button', 'data-action': 'sign-out', onclick: () => void signOut().finally(render) }, 'Sign out'),
+    h(
+      'button',
+      { type: 'button', 'data-action': 'sign-out', onclick: () => void signOut().finally(render) },
+      'Sign out',
+    ),
   );
   replace(app, nav, main);
   void Promise.resolve(

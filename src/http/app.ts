@@ -25,6 +25,7 @@ import { createErrorHandler, notFound } from './errors.js';
 import { createBodyLimit } from './middleware/body-limit.js';
 import { createResponseCache } from './middleware/response-cache.js';
 import { createUploadLimit } from './middleware/upload-limit.js';
+import { createAdminConsoleRoutes } from './routes/admin-console.js';
 import { createClientLogRoutes } from './routes/client-logs.js';
 import { createHealthRoutes, type HealthDeps } from './routes/health.js';
 import { createMetricsRoutes } from './routes/metrics.js';
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps): App {
   const revenuecat = createRevenuecatRoutes(deps, resolveClientIp);
   if (revenuecat) app.route('/api/webhooks/revenuecat', revenuecat);
   app.route('/api/ingest/logs', createClientLogRoutes(deps, resolveClientIp));
+  app.route('/admin', createAdminConsoleRoutes());
 
   const resolveCaller = createCallerResolver(deps);
   // Plain AI routes spend the signed-in user's budget, else the client IP's (as tRPC procedures do).

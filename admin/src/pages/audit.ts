@@ -20,7 +20,12 @@ export const auditPage: Page = (root) => {
       'label',
       null,
       'Severity ',
-      h('select', { name: 'severity' }, h('option', { value: '' }, 'any'), SEVERITIES.map((s) => h('option', { value: s }, s))),
+      h(
+        'select',
+        { name: 'severity' },
+        h('option', { value: '' }, 'any'),
+        SEVERITIES.map((s) => h('option', { value: s }, s)),
+      ),
     ),
     h('label', null, 'From ', h('input', { type: 'datetime-local', name: 'from' })),
     h('label', null, 'To ', h('input', { type: 'datetime-local', name: 'to' })),
@@ -48,7 +53,11 @@ export const auditPage: Page = (root) => {
         : null;
       replace(
         results,
-        h('p', { class: 'muted', 'data-page': pageNumber }, `Page ${pageNumber}: ${page.events.length} events`),
+        h(
+          'p',
+          { class: 'muted', 'data-page': pageNumber },
+          `Page ${pageNumber}: ${page.events.length} events`,
+        ),
         table(
           ['Time', 'Event', 'Severity', 'Actor', 'Target', 'IP', 'Request id', 'Details'],
           page.events.map((event) => [

@@ -15,7 +15,11 @@ export function defaultRange(now = Date.now()): { from: string; to: string } {
 type Range = { from: string; to: string };
 
 /** One panel per report: its charts, or the error its call got (the other panels still load). */
-const PANELS: { id: string; title: string; load: (range: Range, into: HTMLElement, track: Track) => Promise<void> }[] = [
+const PANELS: {
+  id: string;
+  title: string;
+  load: (range: Range, into: HTMLElement, track: Track) => Promise<void>;
+}[] = [
   {
     id: 'active-users',
     title: 'Active users',
@@ -67,7 +71,10 @@ const PANELS: { id: string; title: string; load: (range: Range, into: HTMLElemen
         type: 'bar',
         stacked: true,
         labels: languages,
-        series: levels.map((level) => ({ label: level, values: languages.map((language) => count(language, level)) })),
+        series: levels.map((level) => ({
+          label: level,
+          values: languages.map((language) => count(language, level)),
+        })),
       });
     },
   },
@@ -138,13 +145,22 @@ function cohortTable(cohorts: { cohortWeek: string; size: number; retention: num
       ['Cohort week', 'Size', ...Array.from({ length: weeks }, (_, week) => `Week ${week}`)],
       cohorts.map((cohort) => [
         cohort.cohortWeek,
-        h('span', { 'data-cohort': cohort.cohortWeek, 'data-size': cohort.size }, String(cohort.size)),
+        h(
+          'span',
+          { 'data-series': 'Size', 'data-label': cohort.cohortWeek, 'data-value': cohort.size },
+          String(cohort.size),
+        ),
         ...Array.from({ length: weeks }, (_, week) => {
           const share = cohort.retention[week];
           if (share === undefined) return '';
           return h(
             'span',
-            { class: `heat heat-${Math.round(share * 10)}`, 'data-week': week, 'data-value': share },
+            {
+              class: `heat heat-${Math.round(share * 10)}`,
+              'data-series': `Week ${week}`,
+              'data-label': cohort.cohortWeek,
+              'data-value': share,
+            },
             percent(share),
           );
         }),
@@ -175,7 +191,9 @@ export const dashboardPage: Page = (root, context) => {
     replace(panels);
     for (const panel of PANELS) {
       const body = h('div', { class: 'panel-body', 'aria-busy': 'true' });
-      panels.appendChild(h('section', { class: 'panel', 'data-panel': panel.id }, h('h2', null, panel.title), body));
+      panels.appendChild(
+        h('section', { class: 'panel', 'data-panel': panel.id }, h('h2', null, panel.title), body),
+      );
       panel
         .load(selected, body, track)
         .catch((error: unknown) => body.appendChild(errorBox(error)))

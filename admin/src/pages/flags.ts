@@ -68,12 +68,51 @@ export const flagsPage: Page = (root) => {
       'form',
       { class: 'flag-form', 'aria-label': flag ? `Edit ${flag.key}` : 'New flag' },
       h('h2', null, flag ? `Edit ${flag.key}` : 'New flag'),
-      h('label', null, 'Key ', h('input', { name: 'key', required: true, pattern: KEY, value: flag?.key, readonly: Boolean(flag) })),
-      h('label', null, 'Description ', h('input', { name: 'description', size: 50, maxlength: 500, value: flag?.description })),
-      h('label', null, h('input', { type: 'checkbox', name: 'enabled', value: 'on', checked: flag?.enabled ?? false }), ' Enabled'),
-      h('label', null, 'Rollout % ', h('input', { type: 'number', name: 'rolloutPercent', min: 0, max: 100, step: 1, required: true, value: flag?.rolloutPercent ?? 0 })),
+      h(
+        'label',
+        null,
+        'Key ',
+        h('input', { name: 'key', required: true, pattern: KEY, value: flag?.key, readonly: Boolean(flag) }),
+      ),
+      h(
+        'label',
+        null,
+        'Description ',
+        h('input', { name: 'description', size: 50, maxlength: 500, value: flag?.description }),
+      ),
+      h(
+        'label',
+        null,
+        h('input', { type: 'checkbox', name: 'enabled', value: 'on', checked: flag?.enabled ?? false }),
+        ' Enabled',
+      ),
+      h(
+        'label',
+        null,
+        'Rollout % ',
+        h('input', {
+          type: 'number',
+          name: 'rolloutPercent',
+          min: 0,
+          max: 100,
+          step: 1,
+          required: true,
+          value: flag?.rolloutPercent ?? 0,
+        }),
+      ),
       h('button', { type: 'submit' }, 'Save flag'),
-      flag ? h('button', { type: 'button', class: 'danger', 'data-delete': flag.key, onclick: () => void remove(flag.key) }, 'Delete flag') : null,
+      flag
+        ? h(
+            'button',
+            {
+              type: 'button',
+              class: 'danger',
+              'data-delete': flag.key,
+              onclick: () => void remove(flag.key),
+            },
+            'Delete flag',
+          )
+        : null,
     );
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
@@ -94,14 +133,25 @@ export const flagsPage: Page = (root) => {
       'form',
       { class: 'toolbar', 'aria-label': 'Add override' },
       h('input', { name: 'userId', placeholder: 'user id (uuid)', required: true, size: 36 }),
-      h('select', { name: 'value' }, h('option', { value: 'true' }, 'on'), h('option', { value: 'false' }, 'off')),
+      h(
+        'select',
+        { name: 'value' },
+        h('option', { value: 'true' }, 'on'),
+        h('option', { value: 'false' }, 'off'),
+      ),
       h('button', { type: 'submit' }, 'Add override'),
     );
     add.addEventListener('submit', async (event) => {
       event.preventDefault();
       const fields = fieldsOf(add);
       try {
-        edit(await api.flags.setOverride({ key: flag.key, userId: fields.userId ?? '', value: fields.value === 'true' }));
+        edit(
+          await api.flags.setOverride({
+            key: flag.key,
+            userId: fields.userId ?? '',
+            value: fields.value === 'true',
+          }),
+        );
         await refresh();
       } catch (error) {
         replace(outcome, errorBox(error));

@@ -12,7 +12,12 @@ export function renderSignIn(root: HTMLElement, onSignedIn: () => void): void {
     'form',
     { class: 'sign-in', 'aria-label': 'Sign in' },
     h('h1', null, 'Linguamate admin'),
-    h('label', null, 'Email', h('input', { type: 'email', name: 'email', autocomplete: 'username', required: true })),
+    h(
+      'label',
+      null,
+      'Email',
+      h('input', { type: 'email', name: 'email', autocomplete: 'username', required: true }),
+    ),
     h(
       'label',
       null,

@@ -36,7 +36,11 @@ export const usersPage: Page = (root) => {
         more,
         page.items.length === 0 && !cursor ? h('p', { class: 'muted' }, 'No users found') : null,
         page.nextCursor
-          ? h('button', { type: 'button', onclick: () => void search(query, page.nextCursor ?? undefined) }, 'More')
+          ? h(
+              'button',
+              { type: 'button', onclick: () => void search(query, page.nextCursor ?? undefined) },
+              'More',
+            )
           : null,
       );
     } catch (error) {
@@ -75,15 +79,29 @@ export const userDetailPage: Page = async (root, context) => {
     'form',
     { class: 'action', 'data-action': 'set-premium' },
     h('h2', null, 'Premium'),
-    h('label', null, h('input', { type: 'checkbox', name: 'premium', value: 'on', checked: user.isPremium }), ' Premium'),
-    h('label', null, 'Reason ', h('input', { name: 'reason', required: true, minlength: 3, maxlength: 500, size: 40 })),
+    h(
+      'label',
+      null,
+      h('input', { type: 'checkbox', name: 'premium', value: 'on', checked: user.isPremium }),
+      ' Premium',
+    ),
+    h(
+      'label',
+      null,
+      'Reason ',
+      h('input', { name: 'reason', required: true, minlength: 3, maxlength: 500, size: 40 }),
+    ),
     h('button', { type: 'submit' }, 'Save'),
   );
   premiumForm.addEventListener('submit', async (event) => {
     event.preventDefault();
     const fields = fieldsOf(premiumForm);
     try {
-      await api.users.setPremium({ userId: user.id, premium: fields.premium === 'on', reason: fields.reason ?? '' });
+      await api.users.setPremium({
+        userId: user.id,
+        premium: fields.premium === 'on',
+        reason: fields.reason ?? '',
+      });
       reload();
     } catch (error) {
       replace(outcome, errorBox(error));
@@ -107,7 +125,12 @@ export const userDetailPage: Page = async (root, context) => {
     'Revoke all sessions',
   );
 
-  const confirmInput = h('input', { name: 'confirmEmail', autocomplete: 'off', size: 40, placeholder: user.email });
+  const confirmInput = h('input', {
+    name: 'confirmEmail',
+    autocomplete: 'off',
+    size: 40,
+    placeholder: user.email,
+  });
   const eraseButton = h('button', { type: 'submit', class: 'danger', disabled: true }, 'Erase account');
   confirmInput.addEventListener('input', () => {
     eraseButton.disabled = confirmInput.value.trim() !== user.email;
@@ -124,7 +147,12 @@ export const userDetailPage: Page = async (root, context) => {
     event.preventDefault();
     try {
       await api.users.erase(user.id, confirmInput.value.trim());
-      replace(root, h('h1', null, 'User erased'), h('p', { 'data-erased': user.id }, `${user.email} was erased.`), h('a', { href: '#/users' }, 'Back to users'));
+      replace(
+        root,
+        h('h1', null, 'User erased'),
+        h('p', { 'data-erased': user.id }, `${user.email} was erased.`),
+        h('a', { href: '#/users' }, 'Back to users'),
+      );
     } catch (error) {
       replace(outcome, errorBox(error));
     }
@@ -157,16 +185,22 @@ export const userDetailPage: Page = async (root, context) => {
     ),
     outcome,
     premiumForm,
-    h('section', { class: 'action' }, h('h2', null, 'Sessions'), table(
-      ['Device', 'Created', 'Last used', 'State'],
-      sessions.map((session) => [
-        session.device ?? session.userAgent ?? '—',
-        formatTime(session.createdAt),
-        formatTime(session.lastUsedAt),
-        session.revoked ? 'revoked' : 'active',
-      ]),
-      { class: 'sessions-table' },
-    ), revoke),
+    h(
+      'section',
+      { class: 'action' },
+      h('h2', null, 'Sessions'),
+      table(
+        ['Device', 'Created', 'Last used', 'State'],
+        sessions.map((session) => [
+          session.device ?? session.userAgent ?? '—',
+          formatTime(session.createdAt),
+          formatTime(session.lastUsedAt),
+          session.revoked ? 'revoked' : 'active',
+        ]),
+        { class: 'sessions-table' },
+      ),
+      revoke,
+    ),
     eraseForm,
     h('a', { href: '#/users' }, 'Back to users'),
   );
