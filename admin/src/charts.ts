@@ -87,7 +87,7 @@ export function renderChart(container: HTMLElement, spec: ChartSpec): () => void
           borderColor: color,
           backgroundColor: spec.type === 'bar' ? color : `${color}33`,
           pointRadius: spec.labels.length > 60 ? 0 : 2,
-          tension: 0.2,
+          tension: 0,
         };
       }),
     },

@@ -35,7 +35,7 @@ let t: TestApp;
 let drop: () => Promise<void>;
 let base: string;
 let browser: Browser;
-let admin: { id: string; email: string; client: TrpcClient };
+let admin: { id: string; email: string };
 let user: { id: string; email: string };
 let seed: DashboardSeed;
 
@@ -60,8 +60,7 @@ beforeAll(async () => {
     name: 'Ordinary Learner',
   });
   user = { id: signedUp.user.id, email: userEmail };
-  const login = await anonymous.auth.login.mutate({ email: adminEmail, password: ADMIN_PASSWORD });
-  admin = { id: adminId, email: adminEmail, client: await clientWithToken(t, login.accessToken) };
+  admin = { id: adminId, email: adminEmail };
 
   seed = await seedDashboard(t, { adminId, userId: user.id });
   browser = await launchChromium();
@@ -72,6 +71,16 @@ afterAll(async () => {
   await t?.close();
   await drop?.();
 });
+
+/**
+ * The administrator's own API client, signed in afresh: each sign-in through the console starts a session,
+ * and past MAX_SESSIONS_PER_USER the oldest ones end, so an early client's token would not last.
+ */
+async function adminApi(): Promise<TrpcClient> {
+  const anonymous = await t.trpc();
+  const login = await anonymous.auth.login.mutate({ email: admin.email, password: ADMIN_PASSWORD });
+  return clientWithToken(t, login.accessToken);
+}
 
 /** Opens the console and signs in through its form; resolves once the form has answered. */
 async function signIn(page: Page, email: string, password: string): Promise<void> {
@@ -134,7 +143,7 @@ describe('admin console in Chromium', () => {
     await signInAsAdmin(page);
     await page.locator('[data-action="sign-out"]').click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
-    const { events } = await admin.client.admin.auditEvents.query({
+    const { events } = await (await adminApi()).admin.auditEvents.query({
       actorUserId: admin.id,
       event: 'logged_out',
     });
@@ -192,7 +201,7 @@ describe('admin console in Chromium', () => {
     await screenshot(page, 'refused');
 
     // The console signed the session out again, and holds nothing: another page still asks to sign in.
-    const { events } = await admin.client.admin.auditEvents.query({
+    const { events } = await (await adminApi()).admin.auditEvents.query({
       actorUserId: user.id,
       event: 'logged_out',
     });
@@ -229,7 +238,7 @@ describe('admin console in Chromium', () => {
           expect(await paintedPixels(page, chart), `${chart} canvas`).toBeGreaterThan(500);
       }
       // The tables show exactly what the API answers for the range.
-      const reports = (admin.client as unknown as PendingReports).admin.reports;
+      const reports = ((await adminApi()) as unknown as PendingReports).admin.reports;
       const daily = await reports.activeUsers.query(seed.range);
       expect(await chartValues(page, 'daily-active-users')).toEqual(
         Object.fromEntries(daily.daily.map((row) => [`Users|${row.day}`, row.users])),
@@ -294,12 +303,15 @@ describe('admin console in Chromium', () => {
     await eraseButton.click();
     await page.locator(`[data-erased="${victim.user.id}"]`).waitFor();
 
-    const users = (admin.client as unknown as PendingUsers).admin.users;
+    const users = ((await adminApi()) as unknown as PendingUsers).admin.users;
     expect((await users.get.query({ userId: user.id })).user.isPremium).toBe(true);
     await expect(users.get.query({ userId: victim.user.id })).rejects.toMatchObject({
       data: { errorCode: 'NOT_FOUND' },
     });
-    const { events } = await admin.client.admin.auditEvents.query({ actorUserId: admin.id, limit: 200 });
+    const { events } = await (await adminApi()).admin.auditEvents.query({
+      actorUserId: admin.id,
+      limit: 200,
+    });
     const targets = events.map((event) => event.target);
     expect(targets.filter((target) => target === user.id).length).toBeGreaterThanOrEqual(2);
     expect(targets).toContain(victim.user.id);
@@ -323,7 +335,7 @@ describe('admin console in Chromium', () => {
 
   it.runIf(FLAGS_API)('feature flags: create, toggle, roll out, override per user', async () => {
     const key = `console_test_${randomUUID().slice(0, 8)}`;
-    const flags = (admin.client as unknown as PendingFlags).admin.flags;
+    const flags = ((await adminApi()) as unknown as PendingFlags).admin.flags;
     const flagOf = async () => (await flags.list.query()).flags.find((flag) => flag.key === key);
     const { page, problems } = await openPage(browser);
     await signInAsAdmin(page);

@@ -169,7 +169,7 @@ export const userDetailPage: Page = async (root, context) => {
       h('dt', null, 'Role'),
       h('dd', null, user.role),
       h('dt', null, 'Plan'),
-      h('dd', { 'data-premium': user.isPremium }, user.isPremium ? 'premium' : 'free'),
+      h('dd', { 'data-premium': String(user.isPremium) }, user.isPremium ? 'premium' : 'free'),
       h('dt', null, 'Email verified'),
       h('dd', null, user.emailVerified ? 'yes' : 'no'),
       h('dt', null, 'Created'),
