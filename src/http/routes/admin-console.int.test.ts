@@ -77,6 +77,12 @@ describe('admin console route', () => {
     }
   });
 
+  it('leads /admin/ to /admin', async () => {
+    const response = await t.request('/admin/');
+    expect(response.status).toBe(301);
+    expect(response.headers.get('location')).toBe('/admin');
+  });
+
   it('leaves the API its own policy', async () => {
     const response = await t.request('/api/health/live');
     expect(response.headers.get('content-security-policy')).toBe(API_CONTENT_SECURITY_POLICY);
