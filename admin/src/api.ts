@@ -49,21 +49,43 @@ export function failureOf(error: unknown): ApiFailure {
 const isUnauthorized = (error: unknown) =>
   error instanceof TRPCClientError && failureOf(error).code === 'UNAUTHORIZED';
 
+let sessionExpired: () => void = () => undefined;
+
+/** What to do when a refresh is refused and the session is gone (show the sign-in page). */
+export function whenSessionExpires(handler: () => void): void {
+  sessionExpired = handler;
+}
+
+/** The refresh in flight, shared: the dashboard's calls fail together, and a refresh token works once. */
+let refreshing: Promise<void> | null = null;
+
+function refreshTokens(refreshToken: string): Promise<void> {
+  refreshing ??= client.auth.refreshToken
+    .mutate({ refreshToken })
+    .then((tokens) => replaceTokens(tokens.accessToken, tokens.refreshToken))
+    .finally(() => {
+      refreshing = null;
+    });
+  return refreshing;
+}
+
 /**
  * Runs an authenticated call; when the access token has expired, trades the refresh token for new ones
  * once and retries. A refused refresh ends the session (the console shows the sign-in page).
  */
 async function authed<T>(call: () => Promise<T>): Promise<T> {
+  const before = currentSession();
   try {
     return await call();
   } catch (error) {
-    const session = currentSession();
-    if (!session || !isUnauthorized(error)) throw error;
+    if (!before || !isUnauthorized(error)) throw error;
     try {
-      const tokens = await client.auth.refreshToken.mutate({ refreshToken: session.refreshToken });
-      replaceTokens(tokens.accessToken, tokens.refreshToken);
+      // Another call may have refreshed already: then only retry.
+      const now = currentSession();
+      if (now && now.accessToken === before.accessToken) await refreshTokens(now.refreshToken);
     } catch {
       endSession();
+      sessionExpired();
       throw error;
     }
     return call();

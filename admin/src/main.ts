@@ -1,4 +1,4 @@
-import { signOut } from './api.js';
+import { signOut, whenSessionExpires } from './api.js';
 import { h, replace } from './dom.js';
 import type { Page } from './page.js';
 import { auditPage } from './pages/audit.js';
@@ -78,5 +78,6 @@ function navigate(hash: string): void {
   else location.hash = hash;
 }
 
+whenSessionExpires(render);
 window.addEventListener('hashchange', render);
 render();
