@@ -4,13 +4,14 @@
 # test/deploy/image.test.ts (no Docker engine in CI). See README "Container image".
 ARG NODE_IMAGE=node:24-bookworm-slim
 
-# --- build: every dependency, then tsc -> dist/ -------------------------------------------------------------
+# --- build: every dependency, then tsc -> dist/ and the admin console (esbuild) -> dist/admin -----------------
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY admin ./admin
 RUN npm run build
 
 # --- prod-deps: production dependencies only (native ones built here, for the final stage's platform) ----
@@ -32,6 +33,7 @@ WORKDIR /app
 # journal, also read by readiness) and the password wordlist (src/modules/auth/passwords.ts).
 COPY --chown=node:node package.json ./
 COPY --chown=node:node --from=prod-deps /app/node_modules ./node_modules
+# dist/ holds the compiled service and the built admin console (dist/admin, served at /admin).
 COPY --chown=node:node --from=build /app/dist ./dist
 COPY --chown=node:node drizzle ./drizzle
 COPY --chown=node:node src/modules/auth/wordlists/common-passwords.txt ./src/modules/auth/wordlists/

@@ -33,7 +33,7 @@ export default defineConfig({
           name: 'unit',
           // Pure logic: no global setup, no database, no Redis.
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['**/*.int.test.ts', '**/node_modules/**'],
+          exclude: ['**/*.int.test.ts', '**/*.browser.test.ts', '**/node_modules/**'],
         },
       },
       {

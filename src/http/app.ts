@@ -19,7 +19,11 @@ import { createAccessLog } from './edge/access-log.js';
 import { createCorsPolicy } from './edge/cors.js';
 import { createEdge } from './edge/edge.js';
 import { createRouteLabels } from './edge/route-labels.js';
-import { createResponseHeaders, DOCS_CONTENT_SECURITY_POLICY } from './edge/security-headers.js';
+import {
+  ADMIN_CONTENT_SECURITY_POLICY,
+  createResponseHeaders,
+  DOCS_CONTENT_SECURITY_POLICY,
+} from './edge/security-headers.js';
 import { createErrorHandler, notFound } from './errors.js';
 import { createBodyLimit } from './middleware/body-limit.js';
 import { createResponseCache } from './middleware/response-cache.js';
@@ -28,6 +32,7 @@ import { createDocsRoutes, DOCS_PATH } from './rest/docs.js';
 import { createOpenApiDocument, REST_BASE_PATH } from './rest/document.js';
 import { type RestOperation, restOperationsOf } from './rest/operations.js';
 import { createRestRoutes } from './rest/routes.js';
+import { createAdminConsoleRoutes } from './routes/admin-console.js';
 import { createClientLogRoutes } from './routes/client-logs.js';
 import { createHealthRoutes, type HealthDeps } from './routes/health.js';
 import { createMetricsRoutes } from './routes/metrics.js';
@@ -92,6 +97,9 @@ export function createApp(deps: AppDeps): App {
   const revenuecat = createRevenuecatRoutes(deps, resolveClientIp);
   if (revenuecat) app.route('/api/webhooks/revenuecat', revenuecat);
   app.route('/api/ingest/logs', createClientLogRoutes(deps, resolveClientIp));
+  app.route('/admin', createAdminConsoleRoutes());
+  // The console's one page is /admin: the slash form leads there (its #/route is kept by the browser).
+  app.get('/admin/', (c) => c.redirect('/admin', 301));
 
   const resolveCaller = createCallerResolver(deps);
   // Plain AI routes spend the signed-in user's budget, else the client IP's (as tRPC procedures do).
@@ -169,7 +177,10 @@ export function createApp(deps: AppDeps): App {
       mode: deps.env.ACCESS_LOG,
       slowMs: deps.env.ACCESS_LOG_SLOW_MS,
     }),
-    contentSecurityPolicy: [{ prefix: DOCS_PATH, policy: DOCS_CONTENT_SECURITY_POLICY }],
+    contentSecurityPolicy: [
+      { prefix: DOCS_PATH, policy: DOCS_CONTENT_SECURITY_POLICY },
+      { prefix: '/admin', policy: ADMIN_CONTENT_SECURITY_POLICY },
+    ],
     deadline: {
       defaultMs: deps.env.REQUEST_DEADLINE_MS,
       byPrefix: [
