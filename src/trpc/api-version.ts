@@ -1,0 +1,7 @@
+/**
+ * The major version of the tRPC API. Version 1 is the app's contract (docs/api-versioning.md): changes to
+ * it are additive only. Raising this number is the one way to make a breaking change (a procedure removed
+ * after its sunset, a field dropped): `npm run check:api` accepts breaking changes between snapshots of
+ * different major versions, and reviewers see the bump.
+ */
+export const API_MAJOR_VERSION = 1;
