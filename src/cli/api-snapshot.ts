@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stableJson } from '../lib/api-schema/json-schema.js';
 import { projectRoot } from '../lib/project-root.js';
-import { currentSnapshot, SNAPSHOT_FILE } from './api-contract.js';
+import { currentSnapshot, SNAPSHOT_FILE } from '../trpc/api-snapshot.js';
 
 /**
  * `npm run api:snapshot`: writes the router's contract (every procedure's type, input and output JSON

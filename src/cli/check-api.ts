@@ -7,7 +7,7 @@ import { stableJson } from '../lib/api-schema/json-schema.js';
 import { type CheckReport, formatComparison } from '../lib/api-schema/report.js';
 import type { ApiSnapshot } from '../lib/api-schema/snapshot.js';
 import { projectRoot } from '../lib/project-root.js';
-import { currentSnapshot, SNAPSHOT_FILE } from './api-contract.js';
+import { currentSnapshot, SNAPSHOT_FILE } from '../trpc/api-snapshot.js';
 
 /**
  * `npm run check:api` (docs/api-versioning.md): fails when the router breaks the committed contract
