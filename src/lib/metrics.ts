@@ -43,6 +43,8 @@ export interface Metrics {
   business: BusinessMetrics;
   /** The last readiness answer of this instance and how often it changed (flapping). */
   readiness: { ready: Gauge; changes: Counter };
+  /** Calls to deprecated procedures, by path: only paths of the registry (trpc/deprecations.ts). */
+  deprecatedCalls: Counter<'procedure'>;
 }
 
 export interface BusinessMetrics {
@@ -230,6 +232,12 @@ export function createMetrics(poolStats: () => PoolStats): Metrics {
         registers: [registry],
       }),
     },
+    deprecatedCalls: new Counter({
+      name: 'deprecated_procedure_calls_total',
+      help: 'Calls to deprecated tRPC procedures (trpc/deprecations.ts), by procedure path',
+      labelNames: ['procedure'],
+      registers: [registry],
+    }),
   };
   for (const outcome of ['sent', 'failed', 'abandoned']) metrics.mailMessages.inc({ outcome }, 0);
   for (const outcome of LOGIN_OUTCOMES) metrics.business.logins.inc({ outcome }, 0);
