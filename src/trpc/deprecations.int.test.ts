@@ -82,6 +82,24 @@ describe('deprecated procedures', () => {
     expect(await deprecatedCalls(t)).toBe(0);
   });
 
+  it('a deprecated procedure that may be cached is served fresh each time, so each call is announced and counted', async () => {
+    const t = await createTestApp({
+      deprecations: [
+        { path: 'lessons.getAll', deprecatedAt: '2026-01-01', sunsetAt: '2026-07-01', note: 'test' },
+      ],
+    });
+    apps.push(t);
+    for (let call = 0; call < 2; call++) {
+      const answer = await trpcCall(t, 'lessons.getAll', {});
+      expect(answer.codes).toEqual(['OK']);
+      expect(answer.response.headers.get('sunset')).toBe('Wed, 01 Jul 2026 00:00:00 GMT');
+    }
+    const counted = (await t.deps.metrics.deprecatedCalls.get()).values.find(
+      (value) => value.labels.procedure === 'lessons.getAll',
+    );
+    expect(counted?.value).toBe(2);
+  });
+
   it('without a registry entry nothing is announced (the production registry is empty)', async () => {
     const t = await createTestApp();
     apps.push(t);
