@@ -1,3 +1,6 @@
+import path from 'node:path';
+import { projectRoot } from '../lib/project-root.js';
+
 /**
  * The major version of the tRPC API. Version 1 is the app's contract (docs/api-versioning.md): changes to
  * it are additive only. Raising this number is the one way to make a breaking change (a procedure removed
@@ -5,3 +8,6 @@
  * different major versions, and reviewers see the bump.
  */
 export const API_MAJOR_VERSION = 1;
+
+/** The committed snapshot of the API's contract, written by `npm run api:snapshot`. */
+export const SNAPSHOT_FILE = path.join(projectRoot, 'contract', 'api-snapshot.json');
