@@ -34,6 +34,7 @@ import { type CounterFlusher, startCounterFlusher } from './modules/reporting/co
 import { createRealtimeHub, type RealtimeHub } from './realtime/hub.js';
 import { createEventRelay, type EventRelay } from './realtime/relay.js';
 import { createMemoryEventStreams, createRedisEventStreams, type EventStreams } from './realtime/streams.js';
+import { DEPRECATIONS, type DeprecationRegistry } from './trpc/deprecations.js';
 
 /** Everything the service talks to, created once at start-up and passed down explicitly. */
 export interface Deps {
@@ -51,6 +52,8 @@ export interface Deps {
   /** Prefix of the rankings' keys: `lb`, or one of a test's own so it ranks only its users. */
   rankingNamespace: string;
   metrics: Metrics;
+  /** Deprecated procedures, announced on each call (trpc/deprecations.ts). */
+  deprecations: DeprecationRegistry;
   /** Per-policy rate limiters on the shared store (Redis, else in-process). */
   rateLimits: RateLimits;
   keyRing: KeyRing;
@@ -102,6 +105,8 @@ export interface DepsOverrides {
    * queues a `mail-dispatch` job (default true; test apps without a worker turn it off).
    */
   jobs?: { prefix?: string; wakeMailJob?: boolean };
+  /** Tests: deprecated procedures to announce instead of the registry's (trpc/deprecations.ts). */
+  deprecations?: DeprecationRegistry;
 }
 
 /** Opens the database and the shared store chosen by the environment. */
@@ -148,6 +153,8 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
 
   const errors = await createErrorReporter({ env, log });
   const metrics = createMetrics(() => database.poolStats());
+  const deprecations = overrides.deprecations ?? DEPRECATIONS;
+  for (const { path } of deprecations) metrics.deprecatedCalls.inc({ procedure: path }, 0);
   const storeKind = store.kv.kind;
   metrics.storeUp.set({ store: storeKind }, store.availability.up ? 1 : 0);
   store.availability.onChange((up) => metrics.storeUp.set({ store: storeKind }, up ? 1 : 0));
@@ -203,6 +210,7 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
     rankings: store.rankings,
     rankingNamespace: overrides.rankingNamespace ?? 'lb',
     metrics,
+    deprecations,
     rateLimits: createRateLimits({
       store,
       log,

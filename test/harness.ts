@@ -12,6 +12,7 @@ import { type HttpServer, serverLimitsFrom, startHttpServer } from '../src/http/
 import type { TutorDataSourceOverrides } from '../src/integrations/tutor-data/index.js';
 import { createLogger } from '../src/lib/logger.js';
 import type { RateLimitsOptions } from '../src/lib/rate-limit/limiter.js';
+import type { DeprecationRegistry } from '../src/trpc/deprecations.js';
 import type { AppRouter } from '../src/trpc/router.js';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-0123456789';
@@ -119,6 +120,8 @@ export interface TestAppOptions {
    * worker). By default a test app queues no mail-dispatch jobs: no worker would ever take them.
    */
   jobsPrefix?: string;
+  /** Deprecated procedures to announce instead of the registry's (trpc/deprecations.ts). */
+  deprecations?: DeprecationRegistry;
 }
 
 /** Builds the real app on the real dependencies of this run, capturing its logs. */
@@ -131,6 +134,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     rateLimits: { keyPrefix: unique('rl'), ...options.rateLimits },
     ...(options.rankingNamespace && { rankingNamespace: options.rankingNamespace }),
     ...(options.tutorData && { tutorData: options.tutorData }),
+    ...(options.deprecations && { deprecations: options.deprecations }),
     jobs: options.jobsPrefix ? { prefix: options.jobsPrefix, wakeMailJob: true } : { wakeMailJob: false },
     ...(options.mailDomain && {
       mailer: { dispatcher: { onlyDomain: options.mailDomain, pollIntervalMs: 100 } },

@@ -80,8 +80,12 @@ export function createApp(deps: AppDeps): App {
     ).map(([path, procedure]) => [path, procedure._def.meta ?? {}]),
   );
   const knownProcedures = new Set(metaOf.keys());
+  // A deprecated procedure is never served from the cache: each call must announce itself and be counted.
+  const deprecated = new Set(deps.deprecations.map((entry) => entry.path));
   const publicCacheable = new Set(
-    [...metaOf].filter(([, meta]) => meta.cache === 'public').map(([path]) => path),
+    [...metaOf]
+      .filter(([path, meta]) => meta.cache === 'public' && !deprecated.has(path))
+      .map(([path]) => path),
   );
   // A batch may be cached only if every procedure in it may be.
   const allPublicCacheable = (paths: string) => paths.split(',').every((path) => publicCacheable.has(path));

@@ -49,6 +49,8 @@ export interface Metrics {
    * here, added to PostgreSQL by the flusher deps.ts starts (modules/reporting/counters.ts).
    */
   daily: DailyCounters;
+  /** Calls to deprecated procedures, by path: only paths of the registry (trpc/deprecations.ts). */
+  deprecatedCalls: Counter<'procedure'>;
 }
 
 export interface BusinessMetrics {
@@ -237,6 +239,12 @@ export function createMetrics(poolStats: () => PoolStats): Metrics {
         registers: [registry],
       }),
     },
+    deprecatedCalls: new Counter({
+      name: 'deprecated_procedure_calls_total',
+      help: 'Calls to deprecated tRPC procedures (trpc/deprecations.ts), by procedure path',
+      labelNames: ['procedure'],
+      registers: [registry],
+    }),
   };
   for (const outcome of ['sent', 'failed', 'abandoned']) metrics.mailMessages.inc({ outcome }, 0);
   for (const outcome of LOGIN_OUTCOMES) metrics.business.logins.inc({ outcome }, 0);

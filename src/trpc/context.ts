@@ -18,6 +18,7 @@ import type { TutorDataDeps } from '../modules/tutor-data/service.js';
 import type { UsersDeps } from '../modules/users/service.js';
 import type { VocabularyDeps } from '../modules/vocabulary/service.js';
 import type { UserFeedDeps } from '../realtime/subscribe.js';
+import type { DeprecationRegistry } from './deprecations.js';
 
 /** The authenticated caller, filled from the access token by the accounts module. */
 export interface Caller {
@@ -39,7 +40,7 @@ export type ProcedureDeps = AuthDeps &
   ChatDeps &
   PronunciationDeps &
   UserFeedDeps &
-  FlagsDeps & { metrics: Metrics };
+  FlagsDeps & { metrics: Metrics; deprecations: DeprecationRegistry };
 
 export interface TrpcContext {
   deps: ProcedureDeps;

@@ -11,10 +11,16 @@ import {
 } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { PolicyName } from '../lib/rate-limit/policies.js';
-import { announceRetryAfter, currentRequestId, currentTraceId } from '../lib/request-context.js';
+import {
+  announceRetryAfter,
+  currentRequestId,
+  currentTraceId,
+  setResponseHeader,
+} from '../lib/request-context.js';
 import { activeTracer, inSpan } from '../lib/telemetry/tracer.js';
 import { hasAdminRole } from '../modules/users/accounts.js';
 import type { TrpcContext } from './context.js';
+import { deprecationHeaders } from './deprecations.js';
 import { rateLimitProcedure } from './rate-limit.js';
 
 /**
@@ -172,8 +178,26 @@ export const createCallerFactory = t.createCallerFactory;
 
 const rateLimitMiddleware = t.middleware(rateLimitProcedure);
 
+/**
+ * Announces a deprecated procedure (the registry, trpc/deprecations.ts, held in the deps): `Deprecation`,
+ * `Sunset` (and `Link`) headers on the answer, and one count in `deprecated_procedure_calls_total`. Headers
+ * belong to the whole HTTP response, so in a batch they announce that at least one call was deprecated.
+ */
+const deprecationMiddleware = t.middleware(({ ctx, path, next }) => {
+  const entry =
+    ctx.deps.deprecations.length > 0 ? ctx.deps.deprecations.find((d) => d.path === path) : undefined;
+  if (entry) {
+    for (const [name, value] of Object.entries(deprecationHeaders(entry))) setResponseHeader(name, value);
+    ctx.deps.metrics.deprecatedCalls.inc({ procedure: entry.path });
+  }
+  return next();
+});
+
 /** Anyone may call it, within the rate limit of its policy. */
-export const publicProcedure = t.procedure.use(baseMiddleware).use(rateLimitMiddleware);
+export const publicProcedure = t.procedure
+  .use(baseMiddleware)
+  .use(deprecationMiddleware)
+  .use(rateLimitMiddleware);
 
 const requireCaller = t.middleware(({ ctx, next }) => {
   if (!ctx.caller) throw new AppError('UNAUTHORIZED', 'Authentication required');
