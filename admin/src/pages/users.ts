@@ -174,8 +174,6 @@ export const userDetailPage: Page = async (root, context) => {
       h('dd', null, user.emailVerified ? 'yes' : 'no'),
       h('dt', null, 'Created'),
       h('dd', null, formatTime(user.createdAt)),
-      h('dt', null, 'Locked until'),
-      h('dd', null, formatTime(user.lockedUntil ?? null)),
       h('dt', null, 'XP'),
       h('dd', { 'data-xp': stats.xp }, String(stats.xp)),
       h('dt', null, 'Lessons completed'),
