@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, usingPostgres } from '../../../test/harness.js';
-import { startTcpProxy } from '../../../test/tcp-proxy.js';
-import { openPglite, openPostgres } from '../../db/client.js';
-import { createLogger } from '../../lib/logger.js';
+import { proxiedPostgres } from '../../../test/proxied-postgres.js';
+import { openPglite } from '../../db/client.js';
 
 describe('health probes', () => {
   let t: TestApp;
@@ -55,17 +54,7 @@ const usingRedisStore = (t: TestApp) => t.deps.kv.kind === 'redis';
 
 describe('readiness when the database goes away', () => {
   it.runIf(usingPostgres())('turns 503 naming postgres when PostgreSQL becomes unreachable', async () => {
-    const target = new URL(inject('databaseUrl')!);
-    const proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
-    const viaProxy = new URL(target);
-    viaProxy.host = `127.0.0.1:${proxy.port}`;
-    const database = await openPostgres({
-      url: viaProxy.toString(),
-      poolMax: 2,
-      statementTimeoutMs: 2_000,
-      connectRetries: 0,
-      log: createLogger({ level: 'silent', env: 'test' }),
-    });
+    const { database, proxy } = await proxiedPostgres();
     const t = await createTestApp({ database });
     try {
       expect((await t.request('/api/health/ready')).status).toBe(200);

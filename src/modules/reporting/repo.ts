@@ -5,26 +5,22 @@ import type { ReportRange } from './schema.js';
 type Num = number | string;
 const num = (value: Num | null | undefined) => Number(value ?? 0);
 
-/** Per-day sums of report_daily metrics (rolled-up days only), summed over dimensions. */
-export async function reportDailySums(db: Db, range: ReportRange, metrics: readonly string[]) {
-  const rows = await queryRows<{ day: string; metric: string; value: Num }>(
-    db,
-    sql`select day::text as day, metric, sum(value) as value from report_daily
-        where day between ${range.from}::date and ${range.to}::date
-          and metric in (${sql.join(
-            metrics.map((m) => sql`${m}`),
-            sql`, `,
-          )})
-        group by day, metric`,
-  );
-  return rows.map((row) => ({ day: row.day, metric: row.metric, value: num(row.value) }));
-}
+/**
+ * The day tables the reports sum: report_daily (rolled-up days only) and ops_counters_daily (live counters,
+ * today included). Both are (day, metric, dimension, value).
+ */
+const DAY_TABLES = { report: sql`report_daily`, ops: sql`ops_counters_daily` } as const;
 
-/** Per-day sums of ops_counters_daily metrics (live: includes today), summed over dimensions. */
-export async function opsCounterSums(db: Db, range: ReportRange, metrics: readonly string[]) {
+/** Per-day sums of a day table's metrics over the range, summed over dimensions. */
+export async function dailySums(
+  db: Db,
+  table: keyof typeof DAY_TABLES,
+  range: ReportRange,
+  metrics: readonly string[],
+) {
   const rows = await queryRows<{ day: string; metric: string; value: Num }>(
     db,
-    sql`select day::text as day, metric, sum(value) as value from ops_counters_daily
+    sql`select day::text as day, metric, sum(value) as value from ${DAY_TABLES[table]}
         where day between ${range.from}::date and ${range.to}::date
           and metric in (${sql.join(
             metrics.map((m) => sql`${m}`),

@@ -54,7 +54,7 @@ export async function activeUsersReport(deps: ReportingDeps, range: ReportRange)
  */
 export async function signupsReport(deps: ReportingDeps, range: ReportRange) {
   const [sums, cohorts] = await Promise.all([
-    repo.reportDailySums(deps.db, range, ['signups']),
+    repo.dailySums(deps.db, 'report', range, ['signups']),
     repo.cohortActivity(deps.db, range),
   ]);
   const value = byMetricAndDay(sums);
@@ -111,8 +111,8 @@ export async function xpDistributionReport(deps: ReportingDeps, range: ReportRan
 /** `admin.reports.aiUsage`: learner chat messages, AI provider requests and quota denials per day. */
 export async function aiUsageReport(deps: ReportingDeps, range: ReportRange) {
   const [reports, counters] = await Promise.all([
-    repo.reportDailySums(deps.db, range, ['chat_messages']),
-    repo.opsCounterSums(deps.db, range, ['ai_requests', 'quota_denials']),
+    repo.dailySums(deps.db, 'report', range, ['chat_messages']),
+    repo.dailySums(deps.db, 'ops', range, ['ai_requests', 'quota_denials']),
   ]);
   const value = byMetricAndDay([...reports, ...counters]);
   return {
@@ -127,7 +127,7 @@ export async function aiUsageReport(deps: ReportingDeps, range: ReportRange) {
 
 /** `admin.reports.errorRatio`: HTTP requests, 5xx answers and their ratio per day (0 without requests). */
 export async function errorRatioReport(deps: ReportingDeps, range: ReportRange) {
-  const value = byMetricAndDay(await repo.opsCounterSums(deps.db, range, ['http_requests', 'http_errors']));
+  const value = byMetricAndDay(await repo.dailySums(deps.db, 'ops', range, ['http_requests', 'http_errors']));
   return {
     daily: rangeDays(range).map((day) => {
       const requests = value('http_requests', day);
