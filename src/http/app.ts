@@ -101,9 +101,10 @@ export function createApp(deps: AppDeps): App {
   const revenuecat = createRevenuecatRoutes(deps, resolveClientIp);
   if (revenuecat) app.route('/api/webhooks/revenuecat', revenuecat);
   app.route('/api/ingest/logs', createClientLogRoutes(deps, resolveClientIp));
-  app.route('/admin', createAdminConsoleRoutes());
   // The console's one page is /admin: the slash form leads there (its #/route is kept by the browser).
+  // Registered first: an unbuilt console answers every path under /admin with 503.
   app.get('/admin/', (c) => c.redirect('/admin', 301));
+  app.route('/admin', createAdminConsoleRoutes());
 
   const resolveCaller = createCallerResolver(deps);
   // Plain AI routes spend the signed-in user's budget, else the client IP's (as tRPC procedures do).

@@ -70,14 +70,18 @@ async function fuzz(marker: string): Promise<void> {
 
 const randomByte = () => Math.floor(Math.random() * 250) + 1;
 
-async function scrape(): Promise<{ text: string; series: number }> {
+async function scrape(): Promise<{ text: string; series: string[] }> {
   const text = await (await fetch(`${service.url}/metrics`)).text();
   // The runtime's own metrics (prom-client's defaults) appear as the process meets them (a GC kind):
   // bounded by Node, not by callers, so only the service's series are compared.
   const series = text
     .split('\n')
-    .filter((line) => line && !line.startsWith('#') && !/^(?:nodejs|process)_/.test(line)).length;
-  return { text, series };
+    .filter((line) => line && !line.startsWith('#') && !/^(?:nodejs|process)_/.test(line))
+    .map((line) => line.slice(0, line.lastIndexOf(' ')))
+    // Status and outcome come from closed lists the server owns; which of them a round meets depends on
+    // the machine's load (a 504 at the deadline, a rate limit reached a round later), not on the caller.
+    .map((series) => series.replace(/\b(status|outcome)="[^"]*"/g, '$1=*'));
+  return { text, series: [...new Set(series)] };
 }
 
 describe('metric labels under hostile traffic', () => {
@@ -94,8 +98,10 @@ describe('metric labels under hostile traffic', () => {
     const afterSecond = await scrape();
 
     for (const marker of markers) expect(afterSecond.text).not.toContain(marker);
-    expect(afterSecond.series).toBe(before.series);
+    // Named, so a failure says which series the last round added.
+    const known = new Set(before.series);
+    expect(afterSecond.series.filter((series) => !known.has(series))).toEqual([]);
     // A ceiling as well: the whole exposition stays a size one scrape can hold.
-    expect(afterSecond.series).toBeLessThan(5_000);
+    expect(afterSecond.series.length).toBeLessThan(5_000);
   });
 });
