@@ -64,8 +64,6 @@ const targets: [string, string, Started][] = [
   ['GET /api/health/live', `${server.url}/api/health/live`, server],
   ['lessons.getAll {language:es}', `${server.url}${esLessons}`, server],
   ['lessons.getAll {} (all 6 languages)', `${server.url}${trpcQuery('lessons.getAll', {})}`, server],
-  // The same procedure through REST /api/v1 (src/http/rest): no superjson, no shared response cache.
-  ['GET /api/v1/lessons?language=es', `${server.url}/api/v1/lessons?language=es`, server],
   ...(traced
     ? ([
         [`GET /api/health/live, traced at ${tracingRatio}`, `${traced.url}/api/health/live`, traced],
